@@ -1,0 +1,60 @@
+# B12 Guide — the two commands a newcomer needs: `make run` and `make test`.
+# Both set everything up first (idempotently: a second run skips what is up to date).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
+
+.PHONY: help setup run test lint validate pytest conversations nlu-report bench run-scaled clean
+
+help:
+	@echo "make run      set up if needed, then start the bot (actions :5055, Rasa :5005, demo page :8080)"
+	@echo "make test     set up if needed, then run every check (lint, pytest, data validation, conversations)"
+	@echo "make nlu-report  5-fold NLU cross-validation (not in CI)"
+	@echo "make bench    benchmark against Rasa's starter bot (not in CI)"
+	@echo "make run-scaled  2 Rasa + 2 action servers on PostgreSQL + Redis"
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@$(PY) -m bot serve
+
+test:
+	@scripts/setup.sh --test
+	@$(MAKE) --no-print-directory lint validate pytest conversations
+	@echo "All checks passed."
+
+lint:
+	@echo "==> ruff"
+	@$(VENV)/bin/ruff check .
+
+validate:
+	@echo "==> rasa data validate"
+	@$(RASA) data validate --fail-on-warnings --config config.yml --domain domain.yml --data $(TRAINING_DATA)
+
+pytest:
+	@echo "==> pytest (unit, integration, end to end)"
+	@$(PY) -m pytest
+
+conversations:
+	@echo "==> rasa test: conversation test stories"
+	@$(RASA) test core --stories tests/conversations --model $$($(PY) -c 'from bot.training import latest_model; print(latest_model())') \
+		--fail-on-prediction-errors --out var/results/conversations --no-plot
+
+nlu-report: setup
+	@$(PY) -m bot.nlu_report
+
+bench: setup
+	@$(PY) -m bench.run
+
+run-scaled: setup
+	@$(PY) -m bot.scaled
+
+clean:
+	rm -rf var/results var/logs var/artifacts

@@ -1,0 +1,1 @@
+"""B12 Guide domain package: knowledge, plans, schedule arithmetic, identity, safety, wording."""

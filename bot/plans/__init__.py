@@ -1,0 +1,1 @@
+"""Patient plans: domain model, plan file import, store, schedule arithmetic, calendar export."""

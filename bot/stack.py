@@ -1,0 +1,240 @@
+"""Start and stop the three servers (actions, Rasa, demo page) as one unit.
+
+Used by `make run` (`python -m bot serve`), the test fixtures, the flow runner and the benchmark,
+so all of them run the bot exactly the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var"
+BIN = Path(sys.executable).parent
+
+
+def local_secret(name: str) -> str:
+    """A per-checkout secret kept in var/ (ignored by git), created on first use."""
+    VAR.mkdir(exist_ok=True)
+    path = VAR / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def rasa_auth_token() -> str:
+    return os.environ.get("RASA_AUTH_TOKEN") or local_secret("rasa_auth_token")
+
+
+@dataclass
+class Server:
+    name: str
+    cmd: list[str]
+    ready_url: str
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    def start(self, env: dict[str, str]) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def is_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.ready_url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self, timeout: float = 10) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+@dataclass
+class Stack:
+    rasa_url: str
+    actions_url: str
+    web_url: str | None
+    database_url: str
+    auth_token: str
+    env: dict[str, str]
+    servers: list[Server] = field(default_factory=list)
+
+    def server(self, name: str) -> Server:
+        return next(s for s in self.servers if s.name == name)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(self.servers)
+        while pending:
+            for server in list(pending):
+                if server.process and server.process.poll() is not None:
+                    raise RuntimeError(f"{server.name} exited early:\n{server.log_tail()}")
+                if server.is_ready():
+                    pending.remove(server)
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                raise RuntimeError(f"not ready after {timeout:.0f} s: {names}\n{pending[0].log_tail()}")
+            if pending:
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        for server in reversed(self.servers):
+            server.stop()
+
+    def store(self):
+        from bot.db import make_engine
+        from bot.plans.store import PlanStore
+
+        return PlanStore(make_engine(self.database_url))
+
+
+def action_server(port: int, log_dir: Path, name: str = "actions") -> Server:
+    return Server(
+        name, [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        f"http://127.0.0.1:{port}/health", log_dir / f"{name}.log",
+    )
+
+
+def rasa_server(port: int, model: Path, auth_token: str, log_dir: Path, name: str = "rasa") -> Server:
+    return Server(
+        name,
+        [
+            str(BIN / "rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", auth_token,
+            "--cors", "*", "--port", str(port), "--interface", os.environ.get("B12_HOST", "127.0.0.1"),
+            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        ],
+        f"http://127.0.0.1:{port}/", log_dir / f"{name}.log",
+    )
+
+
+def web_server(port: int, rasa_url: str, log_dir: Path) -> Server:
+    return Server(
+        "web", [sys.executable, "-m", "bot.web.server", "--port", str(port), "--rasa-url", rasa_url],
+        f"http://127.0.0.1:{port}/health", log_dir / "web.log",
+    )
+
+
+def base_env(database_url: str | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
+    from bot.db import database_url as default_database_url
+
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+        DATABASE_URL=database_url or default_database_url(),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
+    env.update(extra or {})
+    return env
+
+
+def start_stack(
+    rasa_port: int = 5005,
+    actions_port: int = 5055,
+    web_port: int | None = 8080,
+    database_url: str | None = None,
+    env: dict[str, str] | None = None,
+    auth_token: str | None = None,
+    model: Path | None = None,
+    log_dir: Path | None = None,
+    wait: bool = True,
+) -> Stack:
+    from bot.training import latest_model
+
+    model = model or latest_model()
+    if model is None:
+        raise RuntimeError("no trained model in models/: run `python -m bot train` (make run does it)")
+    auth_token = auth_token or rasa_auth_token()
+    log_dir = log_dir or VAR / "logs"
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    full_env = base_env(database_url, {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+                                       "RASA_AUTH_TOKEN": auth_token, **(env or {})})
+    stack = Stack(
+        rasa_url=rasa_url,
+        actions_url=f"http://127.0.0.1:{actions_port}",
+        web_url=f"http://127.0.0.1:{web_port}" if web_port else None,
+        database_url=full_env["DATABASE_URL"],
+        auth_token=auth_token,
+        env=full_env,
+    )
+    stack.servers.append(action_server(actions_port, log_dir))
+    stack.servers.append(rasa_server(rasa_port, model, auth_token, log_dir))
+    if web_port:
+        stack.servers.append(web_server(web_port, rasa_url, log_dir))
+    try:
+        for server in stack.servers:
+            server.start(full_env)
+        if wait:
+            stack.wait_ready()
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+@click.command("serve")
+@click.option("--rasa-port", default=5005, show_default=True)
+@click.option("--actions-port", default=5055, show_default=True)
+@click.option("--web-port", default=8080, show_default=True)
+def serve_command(rasa_port: int, actions_port: int, web_port: int) -> None:
+    """Start the action server, the Rasa server and the demo clinic page; Ctrl-C stops all three."""
+    started = time.monotonic()
+    click.echo("Starting the action server, the Rasa server (loading the model) and the demo page ...")
+    try:
+        stack = start_stack(rasa_port, actions_port, web_port)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            click.echo("\nStopping ...")
+            stack.stop()
+            click.echo("Stopped.")
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"""
+B12 Guide is ready ({time.monotonic() - started:.0f} s).
+  Demo clinic page:  {stack.web_url}/            <- open this in a browser
+  Rasa server:       {stack.rasa_url}  (REST /webhooks/rest/webhook, socket.io, HTTP API with token in var/)
+  Action server:     {stack.actions_url}/health
+  Logs:              var/logs/
+Try asking "how long am I on weekly shots?" as demo patient MRN-1001. Ctrl-C stops all three.""")
+    while True:
+        for server in stack.servers:
+            if server.process and server.process.poll() is not None:
+                click.echo(f"{server.name} stopped unexpectedly:\n{server.log_tail()}", err=True)
+                stack.stop()
+                sys.exit(1)
+        time.sleep(1)

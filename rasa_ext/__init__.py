@@ -1,0 +1,1 @@
+"""Extensions loaded by the Rasa server itself (stores chosen by environment)."""
