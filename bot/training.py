@@ -65,7 +65,7 @@ def train(force: bool = False, root: Path = ROOT) -> Path:
         "--config", "config.yml", "--domain", "domain.yml", "--data", *TRAINING_DATA,
         "--out", "models", "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "TQDM_DISABLE": "1", "PYTHONPATH": str(root)}
     subprocess.run(cmd, cwd=root, check=True, env=env)
     for old in (root / "models").glob("b12-*.tar.gz"):
         if old != target:

@@ -1,0 +1,1 @@
+"""Our spaCy pipeline: entity rules (patterns.py) and its builder (build.py)."""
