@@ -1,0 +1,445 @@
+"""Who is this patient? Signed tokens, verification by reference + date of birth, and lockout.
+
+A patient may only ever see their own plan, so every decision about identity lives here, server-side:
+- a clinic portal hands the widget a signed token (HS256, short expiry) naming the patient reference;
+- without a token, the patient proves who they are with their reference and date of birth; the success is
+  recorded in the store for one *conversation key* (sender id + a per-client secret), never for the sender id
+  alone, because the sender id is chosen by the client and proves nothing;
+- three failed attempts lock the conversation for 15 minutes; the lock is a database row, so restarting
+  Rasa or the action server does not lift it.
+
+Nothing here knows Rasa or SQL: the store is any object with the three methods of `IdentityStore`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import os
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Literal, Protocol
+
+import jwt
+
+from bot.plans.model import Patient, VerificationState
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SECRET_ENV = "B12_TOKEN_SECRET"
+SECRET_FILE = REPO_ROOT / "var" / "token_secret"
+ISSUER = "b12-guide"
+AUDIENCE = "b12-guide-chat"
+ALGORITHM = "HS256"
+# Portal and bot clocks may differ slightly; a few seconds of grace avoids rejecting a token minted "now".
+LEEWAY_SECONDS = 30
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    """Datetimes read back from SQLite come without a zone; every stored moment here is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+# --------------------------------------------------------------------------------------------- tokens
+
+
+class TokenError(Exception):
+    """A token that must not identify anyone. `reason` is a short machine-readable code for logs and replies:
+    expired | invalid_signature | malformed | unsupported_algorithm | wrong_audience | wrong_issuer |
+    missing_claim | not_yet_valid | unknown_patient.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+def token_secret() -> str:
+    """The signing secret: `B12_TOKEN_SECRET` when set (every real deployment), else a local demo secret.
+
+    The demo secret is created once in `var/token_secret` (mode 0600, ignored by git) so `make run` works
+    without configuration and tokens stay valid across restarts.
+    """
+    from_env = os.environ.get(SECRET_ENV, "").strip()
+    if from_env:
+        return from_env
+    try:
+        existing = SECRET_FILE.read_text(encoding="utf-8").strip()
+        if existing:
+            return existing
+    except FileNotFoundError:
+        pass
+    SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+    new_secret = secrets.token_urlsafe(48)
+    try:
+        # O_EXCL: if two processes start together, exactly one writes and both read the same secret.
+        fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return SECRET_FILE.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(new_secret + "\n")
+    return new_secret
+
+
+def issue_token(
+    reference: str, minutes: int = 60, *, secret: str | None = None, now: datetime | None = None
+) -> str:
+    """A signed token that names one patient for `minutes` minutes (staff CLI and the portal's job)."""
+    if not reference or not reference.strip():
+        raise ValueError("a token needs a patient reference")
+    if minutes <= 0:
+        raise ValueError("a token must be valid for at least one minute")
+    issued = _aware(now) if now is not None else utcnow()
+    claims = {
+        "sub": reference.strip(),
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + timedelta(minutes=minutes)).timestamp()),
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+    }
+    return jwt.encode(claims, secret if secret is not None else token_secret(), algorithm=ALGORITHM)
+
+
+def read_token(token: str, *, secret: str | None = None, now: datetime | None = None) -> str:
+    """The patient reference a token names, or TokenError. Only HS256 with our secret, issuer and audience.
+
+    Times are checked here against `now` (not by PyJWT against the wall clock) so tests can use a fixed clock.
+    """
+    if not isinstance(token, str) or not token.strip():
+        raise TokenError("malformed", "empty token")
+    token = token.strip()
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.exceptions.DecodeError as exc:
+        raise TokenError("malformed", str(exc)) from exc
+    # PyJWT refuses these too (algorithms=[HS256]); checking first gives a precise reason and a second lock.
+    if header.get("alg") != ALGORITHM:
+        raise TokenError("unsupported_algorithm", f"alg={header.get('alg')!r}")
+    try:
+        claims = jwt.decode(
+            token,
+            secret if secret is not None else token_secret(),
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={
+                "require": ["exp", "iat", "sub", "iss", "aud"],
+                "verify_signature": True,
+                "verify_aud": True,
+                "verify_iss": True,
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
+        )
+    except jwt.exceptions.InvalidSignatureError as exc:
+        raise TokenError("invalid_signature", str(exc)) from exc
+    except jwt.exceptions.InvalidAlgorithmError as exc:
+        raise TokenError("unsupported_algorithm", str(exc)) from exc
+    except jwt.exceptions.InvalidAudienceError as exc:
+        raise TokenError("wrong_audience", str(exc)) from exc
+    except jwt.exceptions.InvalidIssuerError as exc:
+        raise TokenError("wrong_issuer", str(exc)) from exc
+    except jwt.exceptions.MissingRequiredClaimError as exc:
+        raise TokenError("missing_claim", str(exc)) from exc
+    except jwt.exceptions.PyJWTError as exc:
+        raise TokenError("malformed", str(exc)) from exc
+
+    moment = (_aware(now) if now is not None else utcnow()).timestamp()
+    exp, iat, sub = claims.get("exp"), claims.get("iat"), claims.get("sub")
+    if not isinstance(exp, (int, float)) or not isinstance(iat, (int, float)):
+        raise TokenError("malformed", "exp and iat must be numbers")
+    if not isinstance(sub, str) or not sub.strip():
+        raise TokenError("missing_claim", "sub must name a patient reference")
+    if moment >= exp + LEEWAY_SECONDS:
+        raise TokenError("expired")
+    if iat > moment + LEEWAY_SECONDS:
+        raise TokenError("not_yet_valid", "issued in the future")
+    return sub.strip()
+
+
+def conversation_key(sender_id: str, client_key: str | None) -> str | None:
+    """The key a verification is bound to: sha256(sender_id NUL client_key), or None without a client key.
+
+    `client_key` is a random secret the widget / REST client keeps and sends as `metadata.client_key`. Another
+    client reusing the same sender id but lacking that secret lands on a different key and so cannot ride a
+    verification made elsewhere. Without a client key nothing can be bound, so the caller must not verify.
+    """
+    if not client_key or not str(client_key).strip():
+        return None
+    material = f"{sender_id}\x00{client_key}".encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------- parsing
+
+_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+
+
+def _month_number(word: str) -> int | None:
+    """Month names in full, abbreviated, or misspelt past the third letter ("Febuary", "Sept")."""
+    word = word.lower().rstrip(".")
+    if word in _MONTHS:
+        return _MONTHS[word]
+    if len(word) >= 4 and word[:3] in _MONTHS:
+        full = calendar.month_name[_MONTHS[word[:3]]].lower()
+        # A typo of the month's own name, not any word that happens to start with "mar" or "may".
+        same_letters = sum(a == b for a, b in zip(full, word, strict=False))
+        if abs(len(full) - len(word)) <= 2 and same_letters >= len(word) // 2:
+            return _MONTHS[word[:3]]
+    return None
+
+
+def _year(text: str, today: date) -> int:
+    year = int(text)
+    if len(text) == 2:
+        # Two-digit years: the most recent past year that ends in those digits (68 -> 1968, 05 -> 2005).
+        year += 2000 if 2000 + year <= today.year else 1900
+    return year
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+_ORD = r"(?:st|nd|rd|th)?"
+_ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})\b")
+_SPACED = re.compile(r"\b(\d{1,2})\s+(\d{1,2})\s+(\d{4})\b")
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}}){_ORD}(?:\s+of)?[\s\-/.,]+([a-z]{{3,9}})\.?[\s\-/.,]+(\d{{4}}|\d{{2}})\b"
+)
+_MONTH_DAY = re.compile(rf"\b([a-z]{{3,9}})\.?[\s\-/.]+(\d{{1,2}}){_ORD},?[\s\-/.,]+(\d{{4}}|\d{{2}})\b")
+_COMPACT = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+
+
+def parse_date_of_birth(text: str, *, today: date | None = None) -> date | None:
+    """A date of birth typed in any common way, or None.
+
+    Accepted: 1968-03-14, 1968/03/14, 14/03/1968, 14.03.1968, 14-03-1968, 14 03 1968, 14/03/68,
+    14 March 1968, 14th of March 1968, 14-Mar-1968, 14 Mar 68, March 14, 1968, Mar 14th 1968,
+    14031968, 19680314.
+    All-numeric day/month is ambiguous: we read dd/mm first (the clinic's convention) and fall back to
+    mm/dd only when dd/mm is impossible (03/14/1968 -> 14 Mar 1968). A wrong reading simply fails to
+    match the record.
+    Two-digit years take the latest past century. Dates after `today` or before 1900 are not birth dates.
+    """
+    if not text:
+        return None
+    today = today or date.today()
+    lowered = text.lower().replace("\u2013", "-").replace("\u2014", "-")
+    found: date | None = None
+
+    if m := _ISO.search(lowered):
+        found = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if found is None and (m := (_NUMERIC.search(lowered) or _SPACED.search(lowered))):
+        first, second, year = int(m.group(1)), int(m.group(2)), _year(m.group(3), today)
+        found = _make_date(year, second, first) or _make_date(year, first, second)
+    if found is None and (m := _DAY_MONTH.search(lowered)):
+        month = _month_number(m.group(2))
+        if month:
+            found = _make_date(_year(m.group(3), today), month, int(m.group(1)))
+    if found is None and (m := _MONTH_DAY.search(lowered)):
+        month = _month_number(m.group(1))
+        if month:
+            found = _make_date(_year(m.group(3), today), month, int(m.group(2)))
+    if found is None and (m := _COMPACT.search(lowered)):
+        digits = m.group(1)
+        as_iso = None
+        if digits[:2] in ("19", "20"):
+            as_iso = _make_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        found = as_iso or _make_date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+
+    if found is None or found.year < 1900 or found > today:
+        return None
+    return found
+
+
+_MRN = re.compile(r"\bmrn\s*[-_#:.]?\s*(?:no\.?|number|num)?\s*[-_#:.]?\s*(\d{1,12})\b", re.IGNORECASE)
+_INTRODUCED = re.compile(
+    r"\b(?:ref|reference|number|id|code)\b(?:\s+(?:is|was|=))?\s*[:#]?\s*"
+    r"(?:(?!(?:is|was)\b)([a-z]{2,5})\s*[-_ ]?\s*)?(\d{2,12})\b",
+    re.IGNORECASE,
+)
+_WHOLE_PREFIXED = re.compile(r"^\s*([a-z]{2,5})\s*[-_ ]?\s*(\d{2,12})\s*\.?\s*$", re.IGNORECASE)
+_WHOLE_DIGITS = re.compile(r"^\s*#?\s*(\d{3,12})\s*\.?\s*$")
+
+
+def normalise_reference(text: str) -> str | None:
+    """The clinic reference in its stored form ("MRN-1042"), or None.
+
+    "mrn 1042", "MRN1042", "my ref is mrn-1042", "MRN#1042" -> "MRN-1042". Other prefixes and bare numbers
+    count only as the whole message ("ABC 77", "1042" -> "MRN-1042") or when introduced as the reference
+    ("my reference is FLOW-1234", "my ref is 1042"), so that a year of birth or a dose in a sentence is
+    never read as a reference.
+    """
+    if not text:
+        return None
+    if m := _MRN.search(text):
+        return f"MRN-{m.group(1)}"
+    if m := (_WHOLE_PREFIXED.match(text) or _INTRODUCED.search(text)):
+        return f"{(m.group(1) or 'MRN').upper()}-{m.group(2)}"
+    if m := _WHOLE_DIGITS.match(text):
+        return f"MRN-{m.group(1)}"
+    return None
+
+
+# --------------------------------------------------------------------------------------------- verification
+
+
+class IdentityStore(Protocol):
+    """What identity needs from storage (bot/plans/store.py's PlanStore provides it)."""
+
+    def patient(self, reference: str) -> Patient | None: ...
+
+    def get_verification(self, conversation_key: str) -> VerificationState | None: ...
+
+    def save_verification(self, state: VerificationState) -> None: ...
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the current request may see plans for. `reference` is None unless proven by token or verification.
+
+    `problem` explains why nobody is identified (a token reason, "unknown_patient", "locked",
+    "verification_expired", "no_client_key") so the reply can be clear without revealing anything.
+    """
+
+    reference: str | None
+    how: Literal["token", "verified", "none"]
+    problem: str | None = None
+
+
+VerificationReason = Literal["ok", "locked", "mismatch", "bad_date", "no_client_key"]
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    ok: bool
+    reference: str | None
+    locked_until: datetime | None
+    failures: int
+    reason: VerificationReason
+
+
+class Verifier:
+    """Decides identity for one request and runs reference + date-of-birth verification with lockout."""
+
+    MAX_FAILURES = 3
+    LOCK_MINUTES = 15
+    VERIFIED_MINUTES = 30
+
+    def __init__(
+        self,
+        store: IdentityStore,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        secret: str | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self._secret = secret
+
+    def _now(self) -> datetime:
+        return _aware(self.clock())
+
+    def identify(self, *, token: str | None, conversation_key: str | None) -> Identity:
+        """A valid token wins; a bad token identifies nobody (no fallback to the conversation's verification,
+        so a forged or stale token can never be combined with someone else's verified conversation);
+        without a token, the conversation's own unexpired verification.
+        """
+        if token is not None and token.strip():
+            try:
+                reference = read_token(token, secret=self._secret, now=self._now())
+            except TokenError as exc:
+                return Identity(None, "none", problem=exc.reason)
+            patient = self.store.patient(reference)
+            if patient is None:
+                return Identity(None, "none", problem="unknown_patient")
+            return Identity(patient.reference, "token")
+
+        if conversation_key is None:
+            return Identity(None, "none", problem="no_client_key")
+        state = self.store.get_verification(conversation_key)
+        if state is None or state.reference is None:
+            return Identity(None, "none")
+        now = self._now()
+        if state.locked_until is not None and _aware(state.locked_until) > now:
+            return Identity(None, "none", problem="locked")
+        if state.verified_until is None or _aware(state.verified_until) <= now:
+            return Identity(None, "none", problem="verification_expired")
+        if self.store.patient(state.reference) is None:
+            return Identity(None, "none", problem="unknown_patient")
+        return Identity(state.reference, "verified")
+
+    def is_locked(self, conversation_key: str | None) -> datetime | None:
+        """When the lock on this conversation ends, or None if it is not locked."""
+        if conversation_key is None:
+            return None
+        state = self.store.get_verification(conversation_key)
+        if state is None or state.locked_until is None:
+            return None
+        until = _aware(state.locked_until)
+        return until if until > self._now() else None
+
+    def attempt(
+        self, conversation_key: str | None, reference_text: str, dob_text: str
+    ) -> VerificationResult:
+        """One verification attempt.
+
+        - no client key: refused ("no_client_key"), nothing recorded;
+        - locked: refused ("locked") even with the right answer, nothing recorded;
+        - unreadable date: re-ask ("bad_date"); not counted, as it cannot be a guess at anyone's birth date;
+        - unknown reference or wrong date of birth: one failure ("mismatch", the two are indistinguishable to
+          the user); the failure that reaches MAX_FAILURES locks for LOCK_MINUTES and reports "locked";
+        - match: failures reset, reference and verified_until recorded ("ok").
+        """
+        if conversation_key is None:
+            return VerificationResult(False, None, None, 0, "no_client_key")
+        now = self._now()
+        state = self.store.get_verification(conversation_key) or VerificationState(conversation_key)
+        if state.locked_until is not None:
+            until = _aware(state.locked_until)
+            if until > now:
+                return VerificationResult(False, None, until, state.failures, "locked")
+            # The lock has run out: a fresh set of attempts.
+            state = replace(state, failures=0, locked_until=None)
+
+        born_on = parse_date_of_birth(dob_text or "", today=now.date())
+        if born_on is None:
+            return VerificationResult(False, None, None, state.failures, "bad_date")
+
+        reference = normalise_reference(reference_text or "")
+        patient = self.store.patient(reference) if reference else None
+        if patient is None or patient.date_of_birth != born_on:
+            failures = state.failures + 1
+            locked_until = None
+            if failures >= self.MAX_FAILURES:
+                locked_until = now + timedelta(minutes=self.LOCK_MINUTES)
+            self.store.save_verification(replace(state, failures=failures, locked_until=locked_until))
+            reason: VerificationReason = "locked" if locked_until else "mismatch"
+            return VerificationResult(False, None, locked_until, failures, reason)
+
+        verified_until = now + timedelta(minutes=self.VERIFIED_MINUTES)
+        self.store.save_verification(
+            VerificationState(
+                conversation_key=conversation_key,
+                reference=patient.reference,
+                verified_until=verified_until,
+                failures=0,
+                locked_until=None,
+            )
+        )
+        return VerificationResult(True, patient.reference, None, 0, "ok")
