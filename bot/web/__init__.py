@@ -1,0 +1,1 @@
+"""The demo clinic page and its page server (see server.py)."""
