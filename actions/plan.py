@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answers import PLAN_INTENTS, no_plan_answer, plan_answer
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,6 +20,7 @@ from actions.common import (
     today,
     verifier,
 )
+from bot.answers import PLAN_INTENTS, no_plan_answer, plan_answer
 from bot.identity import normalise_reference
 from bot.knowledge import more_is_not_better_text
 from bot.safety import detect_red_flag
