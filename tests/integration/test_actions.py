@@ -8,7 +8,6 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from bot.plans.planfile import parse_plan_text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,6 +22,7 @@ from bot.dates import format_date, format_day
 from bot.db import make_engine
 from bot.identity import issue_token
 from bot.plans.model import Patient
+from bot.plans.planfile import parse_plan_text
 from bot.plans.store import PlanStore, upgrade
 from bot.safety import contains_dose_advice
 
