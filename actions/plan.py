@@ -16,6 +16,7 @@ from actions.common import (
     identify,
     in_thread,
     logger,
+    metadata,
     store,
     today,
     verifier,
@@ -67,7 +68,7 @@ class ActionAnswerPlan(Action):
     def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[EventType]:
         identity = identify(tracker)
         if identity.reference is None:
-            return self._not_identified(dispatcher, tracker, intent, identity.problem)
+            return self._not_identified(dispatcher, tracker, intent)
 
         plans = store()
         asked_about = {normalise_reference(r) for r in entities_of(tracker).get("patient_reference", [])}
@@ -89,10 +90,9 @@ class ActionAnswerPlan(Action):
         dispatcher.utter_message(text=answer.text)
         return _outcome(followup=FOLLOWUP_KIND.get(intent)) + [SlotSet("pending_intent", None)]
 
-    def _not_identified(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, problem: str | None
-    ) -> list[EventType]:
-        if problem:  # a token was sent but is not valid: never fall back to anything else
+    def _not_identified(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[EventType]:
+        if (metadata(tracker).get("patient_token") or "").strip():
+            # a token was sent but is not valid: never fall back to anything else
             dispatcher.utter_message(response="utter_token_problem")
             return _outcome()
         key = conversation_key_of(tracker)

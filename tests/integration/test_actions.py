@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from rasa_sdk import Tracker
@@ -191,15 +191,18 @@ def test_no_client_key_cannot_verify(store):
     assert slot(events, "needs_verification") is False
 
 
-@pytest.mark.parametrize("bad_token", [
-    "not-a-token",
-    issue_token("MRN-7001", secret="someone-elses-secret"),
-    issue_token("MRN-7001", minutes=-5),
-    issue_token("MRN-0000"),
-])
-def test_bad_tokens_never_reveal_a_plan(store, bad_token):
+BAD_TOKENS = {
+    "malformed": lambda: "not-a-token",
+    "forged": lambda: issue_token("MRN-7001", secret="someone-elses-secret-of-32-bytes!!"),
+    "expired": lambda: issue_token("MRN-7001", now=datetime.now(timezone.utc) - timedelta(hours=3)),
+    "unknown_patient": lambda: issue_token("MRN-0000"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_TOKENS))
+def test_bad_tokens_never_reveal_a_plan(store, kind):
     messages, events = run(ActionAnswerPlan(), tracker(
-        "show my plan", "ask_my_plan", token=bad_token, client_key="k2"))
+        "show my plan", "ask_my_plan", token=BAD_TOKENS[kind](), client_key="k2"))
     text = texts(messages)
     assert [m["response"] for m in messages] == ["utter_token_problem"]
     assert "Priya" not in text and "Jonas" not in text
