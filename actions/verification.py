@@ -27,6 +27,8 @@ class ValidateVerifyIdentityForm(FormValidationAction):
     async def validate_verify_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        if value is None:  # reset when the form starts: nothing typed yet
+            return {"verify_reference": None}
         if value == "locked":
             return LOCKED
         key = conversation_key_of(tracker)
@@ -48,6 +50,8 @@ class ValidateVerifyIdentityForm(FormValidationAction):
     async def validate_verify_dob(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
+        if value is None:
+            return {"verify_dob": None}
         if value in ("locked", "verified"):
             return {"verify_dob": value}
         key = conversation_key_of(tracker)
