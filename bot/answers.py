@@ -8,7 +8,7 @@ Figures come only from the plan itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.dates import format_date, format_day
 from bot.plans.model import Interval, Plan, PlanRecord
@@ -31,6 +31,23 @@ def citation(plan: Plan) -> str:
 
 def _closing(plan: Plan) -> str:
     return f"This follows your schedule {citation(plan)}."
+
+
+def _date(d: date, today: date) -> str:
+    """`today, 24 Nov 2026` / `tomorrow, 25 Nov 2026` / `24 Nov 2026`."""
+    if d == today:
+        return f"today, {format_date(d)}"
+    if d == today + timedelta(days=1):
+        return f"tomorrow, {format_date(d)}"
+    return format_date(d)
+
+
+def _day(d: date, today: date) -> str:
+    if d == today:
+        return f"today, {format_day(d)}"
+    if d == today + timedelta(days=1):
+        return f"tomorrow, {format_day(d)}"
+    return format_day(d)
 
 
 def _plural(n: int, word: str) -> str:
@@ -74,8 +91,11 @@ def _reassessment_sentence(s: PlanStatus) -> str:
     if not s.reassess_on:
         return ""
     if s.reassess_on >= s.today:
-        return f"Your reassessment is on {format_date(s.reassess_on)}."
-    return f"Your reassessment was planned for {format_date(s.reassess_on)}."
+        return f"Your reassessment is on {_date(s.reassess_on, s.today)}."
+    if s.current_phase == "awaiting_reassessment":
+        return (f"Your reassessment was planned for {format_date(s.reassess_on)}; please ask the clinic about "
+                "the next step if it has not happened.")
+    return ""
 
 
 def _reassessment_and_maintenance(s: PlanStatus) -> str:
@@ -95,7 +115,7 @@ def _next_due_sentence(s: PlanStatus) -> str:
     if s.overdue_days:
         return (f"Your next injection was due on {format_day(s.next_due)}, "
                 f"{_plural(s.overdue_days, 'day')} ago. Please contact the clinic to arrange it.")
-    return f"Your next injection is on {format_day(s.next_due)}."
+    return f"Your next injection is on {_day(s.next_due, s.today)}."
 
 
 def _weekly_duration(s: PlanStatus, plan: Plan) -> str:
@@ -114,7 +134,7 @@ def _weekly_duration(s: PlanStatus, plan: Plan) -> str:
             first = (f"You have {s.replenishment_remaining} more "
                      f"{_injections_word(s.replenishment_interval, s.replenishment_remaining)} to go "
                      f"({s.replenishment_given} of {s.replenishment_planned} given), "
-                     f"the last planned on {format_date(s.last_replenishment_date)}.")
+                     f"the last planned on {_date(s.last_replenishment_date, s.today)}.")
         else:
             first = (f"Your {_injections_word(s.replenishment_interval)} continue until your reassessment"
                      f"{' on ' + format_date(s.reassess_on) if s.reassess_on else ''}; "
@@ -190,11 +210,12 @@ def _my_plan(s: PlanStatus, plan: Plan) -> str:
 def _missed_dose(s: PlanStatus) -> str:
     parts = []
     if s.next_due and s.next_due <= s.today:
-        parts.append(f"Your plan had an injection due on {format_day(s.next_due)}.")
+        parts.append(f"Your plan had an injection due on {_day(s.next_due, s.today)}.")
+    elif s.next_due is None:
+        parts.append(_next_due_sentence(s))
     elif s.last_dose_given:
         parts.append(f"Your last recorded injection was on {format_date(s.last_dose_given)}, "
-                     f"and the next one on your plan is {format_day(s.next_due)}." if s.next_due
-                     else f"Your last recorded injection was on {format_date(s.last_dose_given)}.")
+                     f"and the next one on your plan is {_day(s.next_due, s.today)}.")
     elif s.next_due:
         parts.append(f"Your plan's next injection is on {format_day(s.next_due)}.")
     parts.append("Please contact the clinic so they can arrange your injection and tell you how your schedule "
