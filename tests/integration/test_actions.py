@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -99,9 +100,16 @@ def tracker(text="", intent=None, *, token=None, client_key=None, slots=None, en
     })
 
 
+def run_async(coroutine):
+    """Run a coroutine on its own loop in a worker thread: other tests (Playwright's sync API) may leave
+    an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run(action, t: Tracker):
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, t, {}))
+    events = run_async(action.run(dispatcher, t, {}))
     return dispatcher.messages, events
 
 
@@ -226,11 +234,11 @@ def test_entities_and_slots_cannot_choose_the_patient(store):
 
 def test_verification_form_success_then_answer(store):
     form, key, sender = ValidateVerifyIdentityForm(), "client-key-1", "conv-1"
-    result = asyncio.run(form.validate_verify_reference("mrn 7001", CollectingDispatcher(), tracker(
+    result = run_async(form.validate_verify_reference("mrn 7001", CollectingDispatcher(), tracker(
         "mrn 7001", "provide_identity", client_key=key, sender=sender), {}))
     assert result == {"verify_reference": "MRN-7001"}
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(form.validate_verify_dob("14/03/1968", dispatcher, tracker(
+    result = run_async(form.validate_verify_dob("14/03/1968", dispatcher, tracker(
         "14/03/1968", "provide_identity", client_key=key, sender=sender, slots={"verify_reference": "MRN-7001"}), {}))
     assert result == {"verify_dob": "verified"}
     messages, _ = run(ActionAnswerPlan(), tracker(
@@ -249,11 +257,11 @@ def test_three_wrong_dates_of_birth_lock_the_conversation(store):
     form, key, sender = ValidateVerifyIdentityForm(), "client-key-2", "conv-2"
     for _ in range(3):
         dispatcher = CollectingDispatcher()
-        asyncio.run(form.validate_verify_dob("01/01/1970", dispatcher, tracker(
+        run_async(form.validate_verify_dob("01/01/1970", dispatcher, tracker(
             "01/01/1970", "provide_identity", client_key=key, sender=sender,
             slots={"verify_reference": "MRN-7001"}), {}))
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(form.validate_verify_dob("14/03/1968", dispatcher, tracker(
+    result = run_async(form.validate_verify_dob("14/03/1968", dispatcher, tracker(
         "14/03/1968", "provide_identity", client_key=key, sender=sender,
         slots={"verify_reference": "MRN-7001"}), {}))
     assert result["verify_dob"] == "locked"
