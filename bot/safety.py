@@ -514,6 +514,10 @@ _CUE = _any(
     r"^(?:(?:please|just|so|ok|okay|then|now|pls|hey|hi|hello|doctor|doc) )*(?:double|triple|increase|"
     r"decrease|reduce|lower|raise|up|boost|change|adjust|halve|cut|skip|stop|give me|get me)\b",
 )
+_CHANGE_AS_EFFECT = re.compile(
+    r"\b((?:does|do|would|will|could|can|might|did) (?:that|this|it|being \S+|having \S+|my \S+|a \S+ diet))"
+    r" change\b"
+)
 _DOSE_NEGATIONS = frozenset("never don't dont not won't wont didn't didnt doesn't doesnt".split())
 
 
@@ -536,6 +540,9 @@ def detect_dose_change_request(text: str) -> bool:
     if not text:
         return False
     for clause in _clauses(text):
+        # "how does that change my injections?" asks what something means for the plan: "change" is
+        # then the verb of "that", not a request to change the dose
+        clause = _CHANGE_AS_EFFECT.sub(r"\1 affect", clause)
         if any(not _dose_negated(clause, m.start()) for m in _STRONG.finditer(clause)):
             return True
         # An oral-switch question ("can I stop the shots and take tablets?") is the general oral question.

@@ -130,6 +130,8 @@ DOSE_CHANGE_REQUESTS = [
 ]
 
 ORDINARY_QUESTIONS = [
+    "I'm vegan, how does that change my b12 injections?",
+    "does being vegan change my injections?",
     "when is my next injection",
     "how many more shots do I have left",
     "what is my dose",
