@@ -170,7 +170,7 @@ def bench_baseline(model: Path) -> dict:
 
     port = free_port()
     server = Server("starter", [RASA, "run", "--model", str(model), "--port", str(port)],
-                    f"http://127.0.0.1:{port}/", WORK / "starter.log")
+                    f"http://127.0.0.1:{port}/", WORK / "starter.log", cwd=model.parent.parent)
     actions = None
     started = time.monotonic()
     server.start({**os.environ})

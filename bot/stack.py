@@ -44,12 +44,13 @@ class Server:
     ready_url: str
     log_path: Path
     process: subprocess.Popen | None = None
+    cwd: Path = ROOT
 
     def start(self, env: dict[str, str]) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.cmd, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
     def is_ready(self) -> bool:

@@ -43,6 +43,23 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             query=dict(url.query) or None,
             event_broker=event_broker,
         )
+        if self.engine.dialect.name == "sqlite":
+            _tune_sqlite(self.engine)
+
+
+def _tune_sqlite(engine: Any) -> None:
+    """WAL journal and normal sync: a chat turn's commit no longer waits for an fsync, and readers never
+    block the writer. (A crash can lose the last turns, never corrupt the file.)"""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    engine.dispose()  # connections made during start-up reconnect with the pragmas
 
 
 class ResilientRedisLockStore(RedisLockStore):
