@@ -7,8 +7,7 @@ Semantics (the contract in DESIGN.md):
 - The replenishment calendar is the documented one: `doses` dates from `starts_on` at the interval,
   or every date up to `until`, or — open-ended — every date before the reassessment.
 - Doses given in replenishment = injections on or after its start and before maintenance starts
-  (or before the reassessment when maintenance has no start date). Remaining = planned − given,
-  never negative.
+  (when maintenance has a start date). Remaining = planned − given, never negative.
 - Next due = the last dose given in the current phase + the interval, else the phase start. When all
   replenishment doses are given, the next due date is maintenance's start (unknown until the
   reassessment when the plan gives no start date).
@@ -84,10 +83,11 @@ def replenishment_window_end(plan: Plan) -> date | None:
 
 
 def given_in_replenishment(plan: Plan, injections_given: Sequence[Injection]) -> list[date]:
+    """Injections on or after the replenishment start and before maintenance starts (when that date is known)."""
     phase = plan.phase("replenishment")
     if phase is None or phase.starts_on is None:
         return []
-    end = replenishment_window_end(plan)
+    end = maintenance_start(plan)
     return sorted(i.on for i in injections_given if i.on >= phase.starts_on and (end is None or i.on < end))
 
 
