@@ -86,9 +86,22 @@ class Stack:
     auth_token: str
     env: dict[str, str]
     servers: list[Server] = field(default_factory=list)
+    envs: dict[str, dict[str, str]] = field(default_factory=dict)  # per-server environment, if not `env`
+    rasa_urls: list[str] = field(default_factory=list)
 
     def server(self, name: str) -> Server:
         return next(s for s in self.servers if s.name == name)
+
+    def restart(self, name: str, env: dict[str, str] | None = None, timeout: float = 120) -> None:
+        """Stop one server and start it again (optionally with another environment)."""
+        server = self.server(name)
+        server.stop()
+        server.start(env or self.envs.get(name, self.env))
+        deadline = time.monotonic() + timeout
+        while not server.is_ready():
+            if server.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not come back:\n{server.log_tail()}")
+            time.sleep(0.3)
 
     def wait_ready(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
