@@ -166,5 +166,6 @@ def test_redis_down_lock_store_logs_clearly_and_keeps_answering(caplog):
             return "answered"
 
     with caplog.at_level(logging.ERROR, logger="rasa_ext.stores"):
-        assert asyncio.run(one_turn()) == "answered"
+        with ThreadPoolExecutor(1) as pool:  # own loop: Playwright may hold the main thread's loop
+            assert pool.submit(asyncio.run, one_turn()).result() == "answered"
     assert "Redis lock store unreachable" in caplog.text
