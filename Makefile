@@ -10,13 +10,13 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
 
-.PHONY: help setup run test lint validate pytest conversations nlu-report bench run-scaled clean
+.PHONY: help setup run test lint validate pytest conversations nlu-report bench soak run-scaled clean
 
 help:
 	@echo "make run      set up if needed, then start the bot (actions :5055, Rasa :5005, demo page :8080)"
 	@echo "make test     set up if needed, then run every check (lint, pytest, data validation, conversations)"
 	@echo "make nlu-report  5-fold NLU cross-validation (not in CI)"
-	@echo "make bench    benchmark against Rasa's starter bot (not in CI)"
+	@echo "make bench    benchmark against Rasa's starter bot (not in CI); make soak: 5 minutes at 50 users"
 	@echo "make run-scaled  2 Rasa + 2 action servers on PostgreSQL + Redis"
 
 setup:
@@ -52,6 +52,9 @@ nlu-report: setup
 
 bench: setup
 	@$(PY) -m bench.run
+
+soak: setup
+	@$(PY) -m bench.run --soak 300
 
 run-scaled: setup
 	@$(PY) -m bot.scaled

@@ -186,7 +186,40 @@ def bench_baseline(model: Path) -> dict:
         server.stop()
 
 
-def bench_ours() -> dict:
+async def soak_level(url: str, users: int, seconds: float, make_messages) -> LevelResult:
+    """`users` conversations sending back-to-back until `seconds` have passed (each user restarts its
+    message mix with a new conversation when it runs out)."""
+    result = LevelResult(users, 0, 0.0)
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                     timeout=aiohttp.ClientTimeout(total=60)) as session:
+
+        async def user(index: int) -> None:
+            while time.perf_counter() < deadline:
+                sender = f"soak-{uuid.uuid4().hex[:10]}"
+                for text, metadata, _ in make_messages(index, 12):
+                    if time.perf_counter() >= deadline:
+                        return
+                    started = time.perf_counter()
+                    result.messages += 1
+                    try:
+                        async with session.post(f"{url}/webhooks/rest/webhook",
+                                                json={"sender": sender, "message": text, "metadata": metadata}) as r:
+                            if r.status != 200 or not await r.json():
+                                result.errors += 1
+                                continue
+                    except (aiohttp.ClientError, asyncio.TimeoutError):
+                        result.errors += 1
+                        continue
+                    result.latencies.append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(user(i) for i in range(users)))
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def bench_ours(soak_seconds: float = 0) -> dict:
     from bot.identity import issue_token
     from bot.stack import start_stack
 
@@ -203,6 +236,9 @@ def bench_ours() -> dict:
     try:
         ready = time.monotonic() - started
         tokens = {ref: issue_token(ref, minutes=120) for ref in DEMO_PATIENTS}
+        if soak_seconds:
+            return {"soak": asyncio.run(soak_level(stack.rasa_url, 50, soak_seconds, our_messages(tokens))),
+                    "rasa_rss": rss_mb(stack.server("rasa").process.pid)}
         levels = [asyncio.run(run_level(stack.rasa_url, u, n, our_messages(tokens))) for u, n in LEVELS]
         return {"ready": ready, "levels": levels, "rasa_rss": rss_mb(stack.server("rasa").process.pid),
                 "actions_rss": rss_mb(stack.server("actions").process.pid)}
@@ -242,8 +278,20 @@ def table(ours: dict, base: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-cold-train", action="store_true", help="reuse the last measured train times")
+    parser.add_argument("--soak", type=float, default=0, metavar="SECONDS",
+                        help="only a soak test: 50 users against our bot for SECONDS (e.g. 300)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.soak:
+        result = bench_ours(soak_seconds=args.soak)
+        soak = result["soak"]
+        text = (f"Soak {date.today().isoformat()}: 50 users for {soak.seconds:.0f} s: {soak.messages} messages, "
+                f"{soak.errors} errors, {soak.throughput:.1f} msg/s, p50 {percentile(soak.latencies, 50):.0f} ms, "
+                f"p95 {percentile(soak.latencies, 95):.0f} ms, p99 {percentile(soak.latencies, 99):.0f} ms, "
+                f"Rasa server RSS after {result['rasa_rss']:.0f} MB")
+        (ROOT / "bench" / "soak.md").write_text(text + "\n")
+        print(text)
+        return
     from bot.training import train
 
     train()  # our served model (cached by input hash)
