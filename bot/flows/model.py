@@ -37,6 +37,7 @@ import yaml
 
 from bot.dates import format_date, format_day, parse_relative
 from bot.plans.model import Patient, PlanFile
+from bot.plans.planfile import Problem  # the same FILE:LINE: field: message report as plan files
 
 PlanParser = Callable[[Path, date], PlanFile]
 
@@ -49,17 +50,6 @@ DEFAULT_DOB_FORMAT = "%d/%m/%Y"  # the form the bot's verification question asks
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([^{}]*))?\}")
 _PATIENT_PLACEHOLDERS = ("reference", "name", "dob")
 _DATE_PLACEHOLDERS = ("date", "day")
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
 class FlowFileError(Exception):

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from plan_texts import mid_course_plan
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -29,40 +30,9 @@ from bot.safety import contains_dose_advice
 
 TODAY = date.today()
 
-# 3 weeks into 6 weekly doses, 3 given, the last one today.
-MID_COURSE = """
-patient:
-  reference: MRN-7001
-  name: Alex Rivera
-  date_of_birth: 1968-03-14
-plan:
-  documented_by: Dr. Priya Shah
-  documented_on: today-15d
-  product: cyanocobalamin
-  strength: 1000 mcg/mL
-  route: intramuscular
-  indication: absorption problem
-  phases:
-    - phase: replenishment
-      dose: 1000 mcg
-      every: 1 week
-      doses: 6
-      starts_on: today-14d
-    - phase: maintenance
-      dose: 1000 mcg
-      every: 1 month
-  reassess_on: today+28d
-  lab_checks:
-    - due_on: today+28d
-      tests: [serum B12, CBC]
-injections_given:
-  - on: today-14d
-  - on: today-7d
-  - on: today
-"""
+MID_COURSE = mid_course_plan()
 
-OTHER_PATIENT = MID_COURSE.replace("MRN-7001", "MRN-7002").replace("Alex Rivera", "Sam Okafor").replace(
-    "Dr. Priya Shah", "Dr. Jonas Berg").replace("1968-03-14", "1980-07-01")
+OTHER_PATIENT = mid_course_plan("MRN-7002", "Sam Okafor", "1980-07-01", "Dr. Jonas Berg")
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import requests
+from plan_texts import mid_course_plan
 
 from bot.dates import format_date, format_day
 from bot.identity import issue_token
@@ -20,36 +20,7 @@ from bot.safety import contains_dose_advice
 pytestmark = pytest.mark.live
 TODAY = date.today()
 
-PLAN = """
-patient:
-  reference: MRN-8001
-  name: Robin Vale
-  date_of_birth: 1971-05-09
-plan:
-  documented_by: Dr. Priya Shah
-  documented_on: today-15d
-  product: cyanocobalamin
-  strength: 1000 mcg/mL
-  route: intramuscular
-  indication: absorption problem
-  phases:
-    - phase: replenishment
-      dose: 1000 mcg
-      every: 1 week
-      doses: 6
-      starts_on: today-14d
-    - phase: maintenance
-      dose: 1000 mcg
-      every: 1 month
-  reassess_on: today+28d
-  lab_checks:
-    - due_on: today+28d
-      tests: [serum B12, CBC]
-injections_given:
-  - on: today-14d
-  - on: today-7d
-  - on: today
-"""
+PLAN = mid_course_plan("MRN-8001", "Robin Vale", "1971-05-09")
 SLOT_NAMES = ("patient_reference", "verify_reference", "verify_dob", "pending_intent", "needs_verification",
               "followup_offered", "followup_kind", "requested_slot")
 
@@ -58,8 +29,7 @@ SLOT_NAMES = ("patient_reference", "verify_reference", "verify_dob", "pending_in
 def patients(live_stack):
     store = live_stack.store()
     a = parse_plan_text(PLAN, today=TODAY)
-    b = replace(parse_plan_text(PLAN.replace("Dr. Priya Shah", "Dr. Jonas Berg"), today=TODAY),
-                patient=replace(a.patient, reference="MRN-8002", name="Kim Lowe", date_of_birth=date(1955, 2, 1)))
+    b = parse_plan_text(mid_course_plan("MRN-8002", "Kim Lowe", "1955-02-01", "Dr. Jonas Berg"), today=TODAY)
     store.import_planfile(a)
     store.import_planfile(b)
     return {"A": "MRN-8001", "B": "MRN-8002"}
