@@ -73,7 +73,7 @@ class _Reader:
 
     def problem(self, node: Node | None, field: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(Problem(self.path, line, field, message))
+        self.problems.append(Problem(self.path, line, field or "(file)", message))
 
     def mapping(self, node: Node, field: str, allowed: dict[str, bool]) -> dict[str, tuple[Node, Node]] | None:
         """Keys → (key node, value node). `allowed` maps each key to whether it is required."""

@@ -40,10 +40,6 @@ def run(url: str, *args: str) -> Result:
     return result
 
 
-def needs_planfile() -> None:
-    pytest.importorskip("bot.plans.planfile", reason="bot/plans/planfile.py not written yet")
-
-
 # --- db ----------------------------------------------------------------------------------------------
 
 
@@ -151,7 +147,6 @@ def _check_rejection(url: str, path: Path, fields: list[str] | None, line: int |
 def test_malformed_plan_is_rejected_with_file_line_field_and_nothing_written(
     db_url: str, write_plan, plan_text, row_counts, case
 ) -> None:
-    needs_planfile()
     _, edit, fields, marker = case
     good = run(
         db_url, "plans", "import", str(write_plan(plan_text(reference="MRN-7001"))), "--today", "2026-11-20"
@@ -168,20 +163,34 @@ def test_malformed_plan_is_rejected_with_file_line_field_and_nothing_written(
 
 
 BAD_PLANS_DIR = REPO_ROOT / "tests" / "fixtures" / "bad_plans"
+BAD_PLANS = sorted(BAD_PLANS_DIR.glob("*.yml"))
 
 
-def test_every_shared_bad_plan_fixture_is_rejected(db_url: str, row_counts) -> None:
-    """The plan-file helper's own catalogue of broken files (tests/fixtures/bad_plans/), through the CLI."""
-    needs_planfile()
-    files = sorted(BAD_PLANS_DIR.glob("*.y*ml")) if BAD_PLANS_DIR.is_dir() else []
-    if not files:
-        pytest.skip("tests/fixtures/bad_plans/ not present yet")
-    for path in files:
-        _check_rejection(db_url, path, None, None, row_counts)
+def _expected_problems(path: Path) -> set[tuple[str, int]]:
+    """The last line of each fixture: `# expect: field @ line; field @ line ...`."""
+    last = path.read_text().rstrip("\n").splitlines()[-1]
+    assert last.startswith("# expect: "), f"{path} must end with an `# expect:` line"
+    pairs = (item.rsplit(" @ ", 1) for item in last.removeprefix("# expect: ").split("; "))
+    return {(field, int(line)) for field, line in pairs}
+
+
+def test_the_bad_plan_catalogue_is_there() -> None:
+    assert len(BAD_PLANS) >= 15, BAD_PLANS_DIR
+
+
+@pytest.mark.parametrize("path", BAD_PLANS, ids=[p.stem for p in BAD_PLANS])
+def test_bad_plan_fixture_reports_exactly_its_problems(db_url: str, row_counts, path: Path) -> None:
+    """tests/fixtures/bad_plans/: one broken file per case, each naming the field(s) and line(s) it must
+    be rejected for. The CLI must report exactly those problems and write nothing."""
+    _check_rejection(db_url, path, None, None, row_counts)
+    result = run(db_url, "plans", "import", str(path), "--today", TODAY.isoformat())
+    reported = {
+        (m["field"], int(m["line"])) for m in map(PROBLEM.match, result.stderr.splitlines()) if m is not None
+    }
+    assert reported == _expected_problems(path), result.stderr
 
 
 def test_directory_import_with_one_bad_file(db_url: str, write_plan, plan_text, tmp_path, row_counts) -> None:
-    needs_planfile()
     folder = tmp_path / "clinic"
     write_plan(plan_text(reference="MRN-8001"), name="1.yml", directory=folder)
     text = plan_text(reference="MRN-8002").replace("every: 1 week", "every: weekly-ish")
@@ -206,7 +215,6 @@ def test_directory_import_with_one_bad_file(db_url: str, write_plan, plan_text, 
 
 
 def test_reimport_adds_a_version_and_history_lists_both(db_url: str, write_plan, plan_text) -> None:
-    needs_planfile()
     first = write_plan(plan_text(reference="MRN-7001"))
     second = write_plan(plan_text(reference="MRN-7001", documented_by="Dr. Omar Haddad"))
     assert "as plan version 1" in run(db_url, "plans", "import", str(first), "--today", "2026-11-20").output
@@ -226,8 +234,6 @@ def test_reimport_adds_a_version_and_history_lists_both(db_url: str, write_plan,
 
 
 def test_show_prints_the_plan_and_its_status(db_url: str, write_plan, plan_text) -> None:
-    needs_planfile()
-    pytest.importorskip("bot.plans.schedule", reason="bot/plans/schedule.py not written yet")
     run(
         db_url,
         "plans",
@@ -251,7 +257,6 @@ def test_show_prints_the_plan_and_its_status(db_url: str, write_plan, plan_text)
 
 
 def test_given_records_once_and_refuses_bad_input(db_url: str, write_plan, plan_text) -> None:
-    needs_planfile()
     run(
         db_url,
         "plans",
@@ -291,8 +296,6 @@ def test_given_records_once_and_refuses_bad_input(db_url: str, write_plan, plan_
 
 
 def test_ics_export_parses_with_icalendar(db_url: str, write_plan, plan_text, tmp_path) -> None:
-    needs_planfile()
-    pytest.importorskip("bot.plans.ics", reason="bot/plans/ics.py not written yet")
     from icalendar import Calendar
 
     run(db_url, "plans", "import", str(write_plan(plan_text(reference="MRN-7001"))), "--today", "2026-11-20")
@@ -368,7 +371,6 @@ def _row_counts_of(url: str):
 def test_demo_seed_on_an_empty_database_is_idempotent(
     empty_db_url: str, write_plan, plan_text, tmp_path
 ) -> None:
-    needs_planfile()
     demo = tmp_path / "demo"
     write_plan(plan_text(reference="MRN-9001"), name="a.yml", directory=demo)
     write_plan(plan_text(reference="MRN-9002", name="Kim Lee"), name="b.yml", directory=demo)
@@ -386,9 +388,6 @@ def test_demo_seed_on_an_empty_database_is_idempotent(
 
 
 def test_demo_seed_of_the_shipped_demo_data(empty_db_url: str) -> None:
-    needs_planfile()
-    if not (DEMO_DIR / PATIENTS_WITHOUT_PLAN).exists():
-        pytest.skip("data/plans/demo/ not written yet")
     counts = _row_counts_of(empty_db_url)
     first, _ = _seed_twice(empty_db_url, DEMO_DIR, counts)
     assert counts()["patients"] == 5  # four scenarios and one patient without a plan

@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, inspect
 
 from bot.db import make_engine
+from bot.plans import planfile
 from bot.plans.model import (
     Dose,
     Injection,
@@ -143,7 +144,6 @@ def test_import_round_trip_of_a_built_planfile(store: PlanStore) -> None:
 
 
 def test_import_round_trip_equals_the_parsed_plan_file(store: PlanStore, write_plan, plan_text) -> None:
-    planfile = pytest.importorskip("bot.plans.planfile", reason="bot/plans/planfile.py not written yet")
     path = write_plan(plan_text(reference="MRN-1042", given=2))
     pf = planfile.parse_plan_file(path, today=TODAY)
 
@@ -355,7 +355,6 @@ def test_concurrent_verification_saves_do_not_fail(store: PlanStore) -> None:
 def test_import_path_directory_with_one_bad_file(
     store: PlanStore, write_plan, plan_text, tmp_path, row_counts
 ):
-    pytest.importorskip("bot.plans.planfile", reason="bot/plans/planfile.py not written yet")
     folder = tmp_path / "batch"
     write_plan(plan_text(reference="MRN-5001"), name="a.yml", directory=folder)
     bad = write_plan(
@@ -380,7 +379,6 @@ def test_import_path_directory_with_one_bad_file(
 def test_all_or_nothing_import_writes_nothing_when_any_file_is_bad(
     store: PlanStore, write_plan, plan_text, row_counts
 ) -> None:
-    pytest.importorskip("bot.plans.planfile", reason="bot/plans/planfile.py not written yet")
     good = write_plan(plan_text(reference="MRN-6001"))
     bad = write_plan(plan_text(reference="MRN-6002").replace("documented_on: ", "documented_on: 2026-13-"))
     before = row_counts()
@@ -391,7 +389,6 @@ def test_all_or_nothing_import_writes_nothing_when_any_file_is_bad(
 
 
 def test_missing_path_is_a_problem_not_a_crash(store: PlanStore, tmp_path) -> None:
-    pytest.importorskip("bot.plans.planfile", reason="bot/plans/planfile.py not written yet")
     [result] = store.import_path(tmp_path / "nowhere.yml")
     assert not result.ok and "no such file" in result.problems[0]
 
