@@ -7,7 +7,6 @@ The same code as `make run`; only environment variables differ (see docs/deploy.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,37 +15,36 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from bot.stack import ROOT, VAR, Stack, action_server, base_env, rasa_auth_token, rasa_server
+from bot.stack import ROOT, VAR, Stack, action_server, base_env, rasa_auth_token, rasa_server, stop_on_signals
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
-def ensure_database(server_url: str, name: str) -> str:
-    """Create database `name` on the PostgreSQL server if it does not exist; return its URL."""
+def _admin(server_url: str, statement: str, *params: str) -> tuple | None:
+    """Run one statement on the server's `postgres` database in autocommit; the first row, if any."""
     import psycopg2
 
     url = make_url(server_url)
     connection = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username or "postgres",
                                   password=url.password, dbname="postgres")
     connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return str(url.set(database=name))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params or None)
+            return cursor.fetchone() if cursor.description else None
+    finally:
+        connection.close()
+
+
+def ensure_database(server_url: str, name: str) -> str:
+    """Create database `name` on the PostgreSQL server if it does not exist; return its URL."""
+    if _admin(server_url, "SELECT 1 FROM pg_database WHERE datname = %s", name) is None:
+        _admin(server_url, f'CREATE DATABASE "{name}"')
+    return str(make_url(server_url).set(database=name))
 
 
 def drop_database(server_url: str, name: str) -> None:
-    import psycopg2
-
-    url = make_url(server_url)
-    connection = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username or "postgres",
-                                  password=url.password, dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
+    _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def start_scaled(
@@ -102,13 +100,7 @@ def main() -> None:
     except Exception as error:  # a clear one-liner, e.g. PostgreSQL not reachable
         raise click.ClickException(f"{type(error).__name__}: {error}") from None
 
-    def stop(*_: object) -> None:
-        stack.stop()
-        click.echo("Stopped.")
-        sys.exit(0)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stop_on_signals(stack)
     click.echo(f"""
 Ready.
   Rasa servers:    {', '.join(stack.rasa_urls)}   (HTTP API token: RASA_AUTH_TOKEN or var/rasa_auth_token)

@@ -213,18 +213,8 @@ def start_stack(
     return stack
 
 
-@click.command("serve")
-@click.option("--rasa-port", default=5005, show_default=True)
-@click.option("--actions-port", default=5055, show_default=True)
-@click.option("--web-port", default=8080, show_default=True)
-def serve_command(rasa_port: int, actions_port: int, web_port: int) -> None:
-    """Start the action server, the Rasa server and the demo clinic page; Ctrl-C stops all three."""
-    started = time.monotonic()
-    click.echo("Starting the action server, the Rasa server (loading the model) and the demo page ...")
-    try:
-        stack = start_stack(rasa_port, actions_port, web_port)
-    except RuntimeError as error:
-        raise click.ClickException(str(error)) from None
+def stop_on_signals(stack: Stack) -> None:
+    """Ctrl-C or SIGTERM stops every server of `stack` (once), then exits."""
     stopping = False
 
     def stop(*_: object) -> None:
@@ -238,6 +228,21 @@ def serve_command(rasa_port: int, actions_port: int, web_port: int) -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+
+
+@click.command("serve")
+@click.option("--rasa-port", default=5005, show_default=True)
+@click.option("--actions-port", default=5055, show_default=True)
+@click.option("--web-port", default=8080, show_default=True)
+def serve_command(rasa_port: int, actions_port: int, web_port: int) -> None:
+    """Start the action server, the Rasa server and the demo clinic page; Ctrl-C stops all three."""
+    started = time.monotonic()
+    click.echo("Starting the action server, the Rasa server (loading the model) and the demo page ...")
+    try:
+        stack = start_stack(rasa_port, actions_port, web_port)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    stop_on_signals(stack)
     click.echo(f"""
 B12 Guide is ready ({time.monotonic() - started:.0f} s).
   Demo clinic page:  {stack.web_url}/            <- open this in a browser

@@ -50,7 +50,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
         )
         if self.engine.dialect.name == "sqlite":
-            _tune_sqlite(self.engine)
+            _pooled_sqlite(self)
         size = int(os.environ.get("TRACKER_CACHE_SIZE", "2000"))
         single_replica = not os.environ.get("LOCK_STORE_URL") and event_broker is None
         self._cache_size = size if single_replica else 0
@@ -80,20 +80,21 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         if not self._cache_size or stored is None:
             await super().save(tracker)
         else:
-            with self.session_scope() as session:
-                for event in itertools.islice(tracker.events, stored, None):
-                    data = event.as_dict()
-                    session.add(
-                        self.SQLEvent(
-                            sender_id=tracker.sender_id,
-                            type_name=event.type_name,
-                            timestamp=data.get("timestamp"),
-                            intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
-                            action_name=data.get("name"),
-                            data=json.dumps(data),
-                        )
-                    )
-                session.commit()
+            rows = []
+            for event in itertools.islice(tracker.events, stored, None):
+                data = event.as_dict()
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
+            if rows:  # one multi-row INSERT, the same rows Rasa's own save writes one ORM object at a time
+                with self.session_scope() as session:
+                    session.execute(self.SQLEvent.__table__.insert(), rows)
+                    session.commit()
         if self._cache_size:
             tracker._b12_stored = len(tracker.events)
             self._cache[tracker.sender_id] = tracker
@@ -102,19 +103,30 @@ class EnvSQLTrackerStore(SQLTrackerStore):
                 self._cache.popitem(last=False)
 
 
-def _tune_sqlite(engine: Any) -> None:
-    """WAL journal and normal sync: a chat turn's commit no longer waits for an fsync, and readers never
-    block the writer. (A crash can lose the last turns, never corrupt the file.)"""
-    from sqlalchemy import event
+def _pooled_sqlite(store: SQLTrackerStore) -> None:
+    """Rasa's SQLite engine, reworked for a chat server: SQLAlchemy 1.4 gives a file database NullPool,
+    so every turn opened a new connection and closing it (the last one on a WAL file) ran a checkpoint
+    each time. A small pool keeps connections open; WAL and normal sync stop commits from waiting for
+    an fsync and readers from blocking the writer. (A crash can lose the last turns, never corrupt the
+    file.)"""
+    import sqlalchemy as sa
+    from sqlalchemy.pool import QueuePool
 
-    @event.listens_for(engine, "connect")
+    engine = sa.create_engine(
+        store.engine.url, poolclass=QueuePool, pool_size=2, max_overflow=8,
+        connect_args={"check_same_thread": False, "timeout": 10},
+    )
+
+    @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    engine.dispose()  # connections made during start-up reconnect with the pragmas
+    store.engine.dispose()
+    store.engine = engine
+    store.sessionmaker.configure(bind=engine)
 
 
 class ResilientRedisLockStore(RedisLockStore):

@@ -3,12 +3,11 @@ Tracker.from_dict — no Rasa server needed."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from async_helpers import run_async
 from plan_texts import mid_course_plan
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -68,13 +67,6 @@ def tracker(text="", intent=None, *, token=None, client_key=None, slots=None, en
         "active_loop": {"name": active_loop} if active_loop else {},
         "latest_action_name": latest_action,
     })
-
-
-def run_async(coroutine):
-    """Run a coroutine on its own loop in a worker thread: other tests (Playwright's sync API) may leave
-    an event loop running in the main thread."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def run(action, t: Tracker):

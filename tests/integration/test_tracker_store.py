@@ -3,10 +3,10 @@ and in order, never serves a half-finished turn, and is off when several replica
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 import pytest
+from async_helpers import run_async
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -24,10 +24,6 @@ def tracker_url(tmp_path, monkeypatch) -> str:
     monkeypatch.delenv("LOCK_STORE_URL", raising=False)
     monkeypatch.delenv("TRACKER_CACHE_SIZE", raising=False)
     return str(path)
-
-
-def run(coroutine):
-    return asyncio.new_event_loop().run_until_complete(coroutine)
 
 
 def turn(tracker: DialogueStateTracker, text: str) -> None:
@@ -49,17 +45,18 @@ def texts(tracker: DialogueStateTracker) -> list[str]:
 
 def test_cached_turns_reach_sql_complete_and_in_order(tracker_url: str) -> None:
     store = EnvSQLTrackerStore(domain=DOMAIN)
-    tracker = run(store.get_or_create_tracker("alice"))
+    assert type(store.engine.pool).__name__ == "QueuePool"  # connections are kept, not reopened per turn
+    tracker = run_async(store.get_or_create_tracker("alice"))
     for n in range(5):
         turn(tracker, f"hello {n}")
-        run(store.save(tracker))
-        again = run(store.retrieve("alice"))
+        run_async(store.save(tracker))
+        again = run_async(store.retrieve("alice"))
         assert again is tracker  # served from memory: no rebuild from SQL
         tracker = again
 
     # a second store (a restarted server) rebuilds the same conversation from SQL alone
     fresh = EnvSQLTrackerStore(domain=DOMAIN)
-    rebuilt = run(fresh.retrieve("alice"))
+    rebuilt = run_async(fresh.retrieve("alice"))
     assert rebuilt is not tracker
     assert texts(rebuilt) == [f"hello {n}" for n in range(5)]
     assert [e.as_dict() for e in rebuilt.events] == [e.as_dict() for e in tracker.events]
@@ -68,20 +65,20 @@ def test_cached_turns_reach_sql_complete_and_in_order(tracker_url: str) -> None:
 
 def test_a_turn_that_never_saves_is_not_served_later(tracker_url: str) -> None:
     store = EnvSQLTrackerStore(domain=DOMAIN)
-    tracker = run(store.get_or_create_tracker("bob"))
+    tracker = run_async(store.get_or_create_tracker("bob"))
     turn(tracker, "first")
-    run(store.save(tracker))
+    run_async(store.save(tracker))
 
-    broken = run(store.retrieve("bob"))
+    broken = run_async(store.retrieve("bob"))
     turn(broken, "this turn crashed before it was saved")
     broken.update(SlotSet("needs_verification", True))
 
-    served = run(store.retrieve("bob"))
+    served = run_async(store.retrieve("bob"))
     assert served is not broken
     assert texts(served) == ["first"] and served.get_slot("needs_verification") is False
     turn(served, "second")
-    run(store.save(served))
-    assert texts(run(EnvSQLTrackerStore(domain=DOMAIN).retrieve("bob"))) == ["first", "second"]
+    run_async(store.save(served))
+    assert texts(run_async(EnvSQLTrackerStore(domain=DOMAIN).retrieve("bob"))) == ["first", "second"]
     assert len(rows(tracker_url, "bob")) == len(served.events)
 
 
@@ -90,27 +87,27 @@ def test_conversations_do_not_mix_and_the_cache_is_bounded(tracker_url: str, mon
     store = EnvSQLTrackerStore(domain=DOMAIN)
     trackers = {}
     for sender in ("c1", "c2", "c3"):
-        trackers[sender] = run(store.get_or_create_tracker(sender))
+        trackers[sender] = run_async(store.get_or_create_tracker(sender))
         turn(trackers[sender], f"I am {sender}")
-        run(store.save(trackers[sender]))
+        run_async(store.save(trackers[sender]))
     assert list(store._cache) == ["c2", "c3"]  # c1, least recently used, was dropped
-    first = run(store.retrieve("c1"))  # read back from SQL
+    first = run_async(store.retrieve("c1"))  # read back from SQL
     assert first is not trackers["c1"] and texts(first) == ["I am c1"]
-    assert run(store.retrieve("c3")) is trackers["c3"] and texts(trackers["c3"]) == ["I am c3"]
+    assert run_async(store.retrieve("c3")) is trackers["c3"] and texts(trackers["c3"]) == ["I am c3"]
 
 
 @pytest.mark.parametrize("setting", [("LOCK_STORE_URL", "redis://localhost:6379/0"), ("TRACKER_CACHE_SIZE", "0")])
 def test_cache_is_off_with_several_replicas_or_when_disabled(tracker_url: str, monkeypatch, setting) -> None:
     monkeypatch.setenv(*setting)
     store = EnvSQLTrackerStore(domain=DOMAIN)
-    tracker = run(store.get_or_create_tracker("dana"))
+    tracker = run_async(store.get_or_create_tracker("dana"))
     turn(tracker, "hi")
-    run(store.save(tracker))
+    run_async(store.save(tracker))
     other_replica = EnvSQLTrackerStore(domain=DOMAIN)
-    theirs = run(other_replica.retrieve("dana"))
+    theirs = run_async(other_replica.retrieve("dana"))
     turn(theirs, "written by the other replica")
-    run(other_replica.save(theirs))
+    run_async(other_replica.save(theirs))
 
-    mine = run(store.retrieve("dana"))
+    mine = run_async(store.retrieve("dana"))
     assert mine is not tracker
     assert texts(mine) == ["hi", "written by the other replica"]  # always read from the shared database
