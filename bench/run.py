@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results.md"
 RASA = str(Path(sys.executable).with_name("rasa"))
-LEVELS = ((1, 60), (10, 20), (50, 8))  # (concurrent users, messages per user)
+LEVELS = ((1, 96), (10, 60), (50, 24))  # (concurrent users, messages per user)
+CONVERSATION_TURNS = 12
 BASELINE_MESSAGES = ["hello", "I am feeling sad", "yes", "great, thanks", "are you a bot?", "bye"]
 GENERAL_MESSAGES = ["can I switch to tablets?", "what are the side effects of b12 injections?",
                     "is more b12 better?", "what does weekly mean?"]
@@ -80,8 +81,9 @@ async def run_level(url: str, users: int, per_user: int, make_messages) -> Level
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as session:
 
         async def user(index: int) -> None:
-            sender = f"bench-{uuid.uuid4().hex[:10]}"
-            for text, metadata, is_plan in make_messages(index, per_user):
+            for n, (text, metadata, is_plan) in enumerate(make_messages(index, per_user)):
+                if n % CONVERSATION_TURNS == 0:  # a patient's chat is a dozen turns, then a new one starts
+                    sender = f"bench-{uuid.uuid4().hex[:10]}"
                 started = time.perf_counter()
                 try:
                     async with session.post(f"{url}/webhooks/rest/webhook",
@@ -308,7 +310,8 @@ def main() -> None:
     ours = {**bench_ours(), "train": ours_train}
     text = table(ours, base)
     header = (f"# Benchmark results\n\nRun {date.today().isoformat()} on this machine ({os.cpu_count()} cores), "
-              f"users x messages: {', '.join(f'{u}x{n}' for u, n in LEVELS)}; REST, no think time.\n"
+              f"users x messages: {', '.join(f'{u}x{n}' for u, n in LEVELS)} (a new conversation every "
+              f"{CONVERSATION_TURNS} messages); REST, no think time.\n"
               "Our mix: 3 plan questions (signed-in demo patients: NLU + custom action + database) "
               "to 1 general question. Baseline: Rasa's starter bot (`rasa init`) with its own messages.\n\n")
     RESULTS.write_text(header + text + "\n")
