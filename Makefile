@@ -10,13 +10,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
 
-.PHONY: help setup run test lint validate pytest conversations nlu-report bench soak run-scaled clean
+.PHONY: help setup run test lint validate pytest conversations nlu-report bench soak bench-scaled run-scaled clean
 
 help:
 	@echo "make run      set up if needed, then start the bot (actions :5055, Rasa :5005, demo page :8080)"
 	@echo "make test     set up if needed, then run every check (lint, pytest, data validation, conversations)"
 	@echo "make nlu-report  5-fold NLU cross-validation (not in CI)"
 	@echo "make bench    benchmark against Rasa's starter bot (not in CI); make soak: 5 minutes at 50 users"
+	@echo "make bench-scaled  the embedded configuration against one scale-out replica (PostgreSQL + Redis)"
 	@echo "make run-scaled  2 Rasa + 2 action servers on PostgreSQL + Redis"
 
 setup:
@@ -55,6 +56,9 @@ bench: setup
 
 soak: setup
 	@$(PY) -m bench.run --soak 300
+
+bench-scaled: setup
+	@$(PY) -m bench.run --scaled-config
 
 run-scaled: setup
 	@$(PY) -m bot.scaled

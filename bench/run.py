@@ -221,20 +221,34 @@ async def soak_level(url: str, users: int, seconds: float, make_messages) -> Lev
     return result
 
 
-def bench_ours(soak_seconds: float = 0) -> dict:
+SCALED_DATABASES = ("b12_bench_plans", "b12_bench_tracker")
+
+
+def bench_ours(soak_seconds: float = 0, scaled: bool = False) -> dict:
+    """Our bot in its embedded configuration (SQLite, in-memory lock), or with `scaled` as one replica
+    of the scale-out configuration (plans and tracker in the local PostgreSQL, lock store in Redis)."""
     from bot.identity import issue_token
+    from bot.scaled import DEFAULT_SERVER, drop_database, ensure_database
     from bot.stack import start_stack
 
     workdir = WORK / "ours"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    database_url = f"sqlite:///{workdir / 'plans.db'}"
+    if scaled:
+        for name in SCALED_DATABASES:
+            drop_database(DEFAULT_SERVER, name)
+        database_url, tracker_url = (ensure_database(DEFAULT_SERVER, name) for name in SCALED_DATABASES)
+        stores = {"TRACKER_STORE_URL": tracker_url, "LOCK_STORE_URL": "redis://127.0.0.1:6379/0",
+                  "LOCK_STORE_PREFIX": "b12-bench"}
+    else:
+        database_url = f"sqlite:///{workdir / 'plans.db'}"
+        stores = {"TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}"}
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     for args in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     started = time.monotonic()
     stack = start_stack(rasa_port=free_port(), actions_port=free_port(), web_port=None, database_url=database_url,
-                        env={"TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}"}, log_dir=workdir / "logs")
+                        env=stores, log_dir=workdir / "logs")
     try:
         ready = time.monotonic() - started
         tokens = {ref: issue_token(ref, minutes=120) for ref in DEMO_PATIENTS}
@@ -246,6 +260,19 @@ def bench_ours(soak_seconds: float = 0) -> dict:
                 "actions_rss": rss_mb(stack.server("actions").process.pid)}
     finally:
         stack.stop()
+        if scaled:
+            for name in SCALED_DATABASES:
+                drop_database(DEFAULT_SERVER, name)
+
+
+def scaled_table(embedded: dict, scaled: dict) -> str:
+    lines = ["| load | embedded: msg/s | one scale-out replica: msg/s | ratio | embedded p95 (ms) | "
+             "replica p95 (ms) | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for e, s in zip(embedded["levels"], scaled["levels"], strict=True):
+        lines.append(f"| {e.users} user{'s' if e.users > 1 else ''} | {e.throughput:.1f} | {s.throughput:.1f} | "
+                     f"{s.throughput / e.throughput:.2f}× | {percentile(e.latencies, 95):.0f} | "
+                     f"{percentile(s.latencies, 95):.0f} | {e.errors + s.errors} |")
+    return "\n".join(lines)
 
 
 def fmt(value: float | int | None) -> str:
@@ -282,8 +309,19 @@ def main() -> None:
     parser.add_argument("--skip-cold-train", action="store_true", help="reuse the last measured train times")
     parser.add_argument("--soak", type=float, default=0, metavar="SECONDS",
                         help="only a soak test: 50 users against our bot for SECONDS (e.g. 300)")
+    parser.add_argument("--scaled-config", action="store_true",
+                        help="only our bot: the embedded configuration against one replica of the scale-out "
+                             "configuration (PostgreSQL + Redis), written to bench/scaled.md")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.scaled_config:
+        text = (f"# One replica of the scale-out configuration\n\nRun {date.today().isoformat()} on this machine "
+                f"({os.cpu_count()} cores), the load of `make bench`; the same code, configured by environment "
+                "only.\n\n"
+                + scaled_table(bench_ours(), bench_ours(scaled=True)) + "\n")
+        (ROOT / "bench" / "scaled.md").write_text(text)
+        print(text)
+        return
     if args.soak:
         result = bench_ours(soak_seconds=args.soak)
         soak = result["soak"]

@@ -6,7 +6,7 @@ The embedded default (one process, SQLite tracker, in-memory lock) and the scale
 - TRACKER_STORE_URL: SQLAlchemy URL of the tracker database (default: SQLite file var/tracker.db)
 - LOCK_STORE_URL: redis://host:port/db for the lock store; unset = in-memory (single replica only)
 - TRACKER_CACHE_SIZE: conversations whose tracker the single-replica set-up keeps in memory between
-  turns (default 2000; 0 turns the cache off). Ignored when LOCK_STORE_URL is set (several replicas).
+  turns (default 500; 0 turns the cache off). Ignored when LOCK_STORE_URL is set (several replicas).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         )
         if self.engine.dialect.name == "sqlite":
             _pooled_sqlite(self)
-        size = int(os.environ.get("TRACKER_CACHE_SIZE", "2000"))
+        size = int(os.environ.get("TRACKER_CACHE_SIZE", "500"))
         single_replica = not os.environ.get("LOCK_STORE_URL") and event_broker is None
         self._cache_size = size if single_replica else 0
         self._cache: OrderedDict[str, DialogueStateTracker] = OrderedDict()
