@@ -5,8 +5,9 @@ The embedded default (one process, SQLite tracker, in-memory lock) and the scale
 
 - TRACKER_STORE_URL: SQLAlchemy URL of the tracker database (default: SQLite file var/tracker.db)
 - LOCK_STORE_URL: redis://host:port/db for the lock store; unset = in-memory (single replica only)
-- TRACKER_CACHE_SIZE: conversations whose tracker the single-replica set-up keeps in memory between
-  turns (default 500; 0 turns the cache off). Ignored when LOCK_STORE_URL is set (several replicas).
+- TRACKER_CACHE_SIZE: conversations whose tracker a Rasa process keeps in memory between turns
+  (default 500; 0 turns the cache off). With LOCK_STORE_URL set (several replicas) each cached tracker
+  is checked against the database before it is used.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
@@ -51,34 +53,47 @@ class EnvSQLTrackerStore(SQLTrackerStore):
         )
         if self.engine.dialect.name == "sqlite":
             _pooled_sqlite(self)
-        size = int(os.environ.get("TRACKER_CACHE_SIZE", "500"))
-        single_replica = not os.environ.get("LOCK_STORE_URL") and event_broker is None
-        self._cache_size = size if single_replica else 0
+        self._cache_size = int(os.environ.get("TRACKER_CACHE_SIZE", "500")) if event_broker is None else 0
         self._cache: OrderedDict[str, DialogueStateTracker] = OrderedDict()
+        # several replicas may write the same conversation: check a cached tracker before using it
+        self._validate = bool(os.environ.get("LOCK_STORE_URL"))
 
-    # A write-through cache for the single-replica set-up. Rasa retrieves the tracker at the start of a
-    # turn and saves it at the end, under the conversation's lock. Rebuilding it from SQL each turn
-    # (query, JSON decoding, replaying every event) and counting the stored events again before each
-    # save was ~30 % of the Rasa server's CPU. Here `retrieve` hands out the tracker object the last
-    # `save` stored (and forgets it: a turn that fails before saving leaves no half-updated tracker
-    # behind; the next turn reads SQL again), and `save` appends only the events past the count it
-    # already knows. With several replicas another process may write the same conversation, so the
-    # cache is off whenever the Redis lock store (LOCK_STORE_URL) is configured.
+    # A write-through tracker cache. Rasa retrieves the tracker at the start of a turn and saves it at
+    # the end, under the conversation's lock. Rebuilding it from SQL each turn (query, JSON decoding,
+    # replaying every event) and counting the stored events again before each save was ~30 % of the
+    # Rasa server's CPU. Here `retrieve` hands out the tracker object the last `save` stored (and
+    # forgets it: a turn that fails before saving leaves no half-updated tracker behind; the next turn
+    # reads SQL again), and `save` appends only the events past the count it already knows. Every event
+    # is still written to SQL on every turn, so a restart loses nothing.
+    #
+    # With several replicas (LOCK_STORE_URL) another replica may have answered the last turn: a cached
+    # tracker is used only if the conversation still has exactly the rows this replica knows of (one
+    # indexed COUNT instead of a rebuild); otherwise it is rebuilt from SQL. Turns of one conversation
+    # are serialised across replicas by the Redis lock, so the rows cannot change in between.
+
+    def _rows(self, sender_id: str) -> int:
+        with self.session_scope() as session:
+            query = select(func.count()).select_from(self.SQLEvent.__table__)
+            return session.execute(query.where(self.SQLEvent.__table__.c.sender_id == sender_id)).scalar_one()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if self._cache_size:
             cached = self._cache.pop(sender_id, None)
-            if cached is not None:
+            if cached is not None and (not self._validate or self._rows(sender_id) == cached._b12_rows):
                 return cached
         tracker = await super().retrieve(sender_id)
         if tracker is not None and self._cache_size:
             tracker._b12_stored = len(tracker.events)  # every event of this session is in SQL
+            if self._validate:
+                tracker._b12_rows = self._rows(sender_id)  # every session's
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         stored = getattr(tracker, "_b12_stored", None)
         if not self._cache_size or stored is None:
             await super().save(tracker)
+            if self._cache_size and self._validate:
+                tracker._b12_rows = self._rows(tracker.sender_id)
         else:
             rows = []
             for event in itertools.islice(tracker.events, stored, None):
@@ -91,10 +106,12 @@ class EnvSQLTrackerStore(SQLTrackerStore):
                     "action_name": data.get("name"),
                     "data": json.dumps(data),
                 })
-            if rows:  # one multi-row INSERT, the same rows Rasa's own save writes one ORM object at a time
+            if rows:  # one batched INSERT, the same rows Rasa's own save writes one ORM object at a time
                 with self.session_scope() as session:
                     session.execute(self.SQLEvent.__table__.insert(), rows)
                     session.commit()
+            if self._validate:
+                tracker._b12_rows += len(rows)
         if self._cache_size:
             tracker._b12_stored = len(tracker.events)
             self._cache[tracker.sender_id] = tracker
