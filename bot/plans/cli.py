@@ -437,8 +437,10 @@ def demo_group() -> None:
 @today_option
 @friendly_errors
 def demo_seed(directory: Path, today: date | None) -> None:
-    """Create the demo patients (dates relative to today). Upgrades the schema first; patients that
-    already exist are left as they are, so running it again changes nothing."""
+    """Create the demo patients (dates relative to today). Upgrades the schema first. Running it again
+    the same day changes nothing; on a later day a demo patient whose current plan is still the demo
+    file's gets it again, re-dated to today (a new plan version, with the file's injections only), so
+    the demo shows the same situations every day. Plans staff imported for a demo reference stay."""
     today = today or date.today()
     upgrade()
     store = PlanStore.from_env()
@@ -448,9 +450,17 @@ def demo_seed(directory: Path, today: date | None) -> None:
         if not isinstance(outcome, PlanFile):
             raise click.ClickException(f"demo plan {path} is invalid: {'; '.join(outcome.problems)}")
         reference = outcome.patient.reference
+        current = store.current_plan(reference)
         if store.patient(reference) is None:
             version = store.import_planfile(outcome, source=str(path))
             state = f"plan version {version} imported"
+        elif (
+            current is not None
+            and current.extra.get("source_file") == str(path)
+            and current.plan != outcome.plan
+        ):
+            version = store.import_planfile(outcome, source=str(path), replace_injections=True)
+            state = f"re-dated to {today.isoformat()} (plan version {version})"
         else:
             state = "already there"
         lines.append([reference, outcome.patient.name, outcome.plan.indication, state])

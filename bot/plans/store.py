@@ -17,7 +17,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -169,24 +169,25 @@ class PlanStore:
 
     # imports ----------------------------------------------------------------------------------------
 
-    def import_planfile(self, pf: PlanFile, source: str = "") -> int:
+    def import_planfile(self, pf: PlanFile, source: str = "", *, replace_injections: bool = False) -> int:
         """Store `pf` as the patient's next plan version (1 for a new patient) and return that number.
 
         One transaction: the patient is created or updated, the version added (older ones kept) and the
-        file's injections merged into the patient's record. The patient row is locked first, so concurrent
+        file's injections merged into the patient's record (with `replace_injections`, they replace the
+        recorded ones: only for re-dating demo patients). The patient row is locked first, so concurrent
         imports of one reference number their versions without gaps or duplicates.
         """
         for attempt in range(_IMPORT_ATTEMPTS):
             try:
                 with self._write.begin() as session:
-                    return self._import(session, pf, source)
+                    return self._import(session, pf, source, replace_injections)
             except IntegrityError:
                 if attempt == _IMPORT_ATTEMPTS - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _import(self, session: Session, pf: PlanFile, source: str) -> int:
+    def _import(self, session: Session, pf: PlanFile, source: str, replace_injections: bool = False) -> int:
         patient = self._lock_patient(session, pf.patient.reference)
         if patient is None:
             patient = PatientRow(
@@ -202,6 +203,8 @@ class PlanStore:
         ).scalar_one()
         version = (latest or 0) + 1
         session.add(_plan_row(patient.id, version, pf.plan, source))
+        if replace_injections:
+            session.execute(delete(InjectionRow).where(InjectionRow.patient_id == patient.id))
         _merge_injections(session, patient.id, pf.injections_given)
         session.flush()
         return version

@@ -395,6 +395,33 @@ def test_demo_seed_of_the_shipped_demo_data(empty_db_url: str) -> None:
     assert re.search(r"python -m bot token MRN-\S+", first.output)
 
 
+def test_demo_seed_on_a_later_day_re_dates_the_demo_patients(empty_db_url: str, write_plan, plan_text) -> None:
+    counts = _row_counts_of(empty_db_url)
+    seed = ["demo", "seed", "--directory", str(DEMO_DIR), "--today"]
+    assert run(empty_db_url, *seed, TODAY.isoformat()).exit_code == 0
+    store = PlanStore(make_engine(empty_db_url))
+    first = store.current_plan("MRN-1001")
+    store.record_injection("MRN-1001", TODAY + timedelta(days=3))  # a try-out on the demo patient
+    staff = write_plan(plan_text(reference="MRN-1002", name="Sam Okafor"))  # staff's own plan for 1002
+    assert run(empty_db_url, "plans", "import", str(staff), "--today", TODAY.isoformat()).exit_code == 0
+
+    later = TODAY + timedelta(days=9)
+    result = run(empty_db_url, *seed, later.isoformat())
+    assert result.exit_code == 0, result.stderr
+    assert f"re-dated to {later.isoformat()} (plan version 2)" in result.output
+    again = store.current_plan("MRN-1001")
+    assert again.version == 2
+    assert again.plan.phases[0].starts_on == first.plan.phases[0].starts_on + timedelta(days=9)
+    # the demo file's injections only, re-dated with it: the situation is the same as on the first day
+    assert [i.on - later for i in again.injections_given] == [i.on - TODAY for i in first.injections_given]
+    assert store.current_plan("MRN-1002").extra["source_file"] == str(staff)  # staff's plan stays current
+    assert [r.version for r in store.plan_history("MRN-1002")] == [1, 2]
+
+    before = counts()
+    assert "already there" in run(empty_db_url, *seed, later.isoformat()).output
+    assert counts() == before  # the same day again: nothing changes
+
+
 # --- errors and help ---------------------------------------------------------------------------------
 
 
