@@ -19,7 +19,9 @@ def plan_to_ics(record: PlanRecord | PlanFile, today: date, horizon_months: int 
     cal.add("prodid", "-//B12 Guide//Injection plan//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"B12 injection plan — {patient.name}")
-    stamp = datetime.now(timezone.utc)
+    # DTSTAMP of a calendar without METHOD: when the information was last revised in the store, i.e. when
+    # this plan version was imported. The same plan version then always exports the same bytes.
+    stamp = getattr(record, "imported_at", None) or datetime.now(timezone.utc)
     for entry in calendar(plan, today, horizon_months):
         event = Event()
         key = f"{patient.reference}|{version}|{entry.kind}|{entry.on.isoformat()}"

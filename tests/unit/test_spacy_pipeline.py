@@ -234,7 +234,9 @@ def test_every_contract_intent_has_enough_examples():
         assert len(examples.get(intent, [])) >= 30, intent
     assert len(examples["report_emergency"]) >= 30
     for intent in DIALOGUE_INTENTS:
-        assert 15 <= len(examples.get(intent, [])) <= 25, intent
+        # short replies (yes, no, bye, help ...) need variety, but not so many that they outweigh the
+        # plan and general intents (40: cross-validation macro-F1 rose from 0.848 to 0.862 with 38-49)
+        assert 15 <= len(examples.get(intent, [])) <= 50, intent
     assert len(examples["provide_identity"]) >= 20
     assert set(examples) == set(PLAN_INTENTS + GENERAL_INTENTS + DIALOGUE_INTENTS
                                 + ("report_emergency", "provide_identity"))
