@@ -451,14 +451,10 @@ def demo_seed(directory: Path, today: date | None) -> None:
             raise click.ClickException(f"demo plan {path} is invalid: {'; '.join(outcome.problems)}")
         reference = outcome.patient.reference
         current = store.current_plan(reference)
-        if store.patient(reference) is None:
+        if current is None and store.patient(reference) is None:
             version = store.import_planfile(outcome, source=str(path))
             state = f"plan version {version} imported"
-        elif (
-            current is not None
-            and current.extra.get("source_file") == str(path)
-            and current.plan != outcome.plan
-        ):
+        elif current is not None and current.extra.get("source_file") == str(path) and current.plan != outcome.plan:
             version = store.import_planfile(outcome, source=str(path), replace_injections=True)
             state = f"re-dated to {today.isoformat()} (plan version {version})"
         else:
