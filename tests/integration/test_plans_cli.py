@@ -128,7 +128,7 @@ MALFORMED = [
 PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
 
 
-def _check_rejection(url: str, path: Path, fields: list[str] | None, line: int | None, row_counts) -> None:
+def _check_rejection(url: str, path: Path, fields: list[str] | None, line: int | None, row_counts) -> Result:
     before = row_counts()
     result = run(url, "plans", "import", str(path), "--today", TODAY.isoformat())
     assert result.exit_code == 1, result.output
@@ -141,6 +141,7 @@ def _check_rejection(url: str, path: Path, fields: list[str] | None, line: int |
             assert line in {int(m["line"]) for m in named}, f"line {line} not named: {result.stderr}"
     assert "0 imported, 1 rejected" in result.output
     assert row_counts() == before  # nothing written
+    return result
 
 
 @pytest.mark.parametrize("case", MALFORMED, ids=[c[0] for c in MALFORMED])
@@ -182,8 +183,7 @@ def test_the_bad_plan_catalogue_is_there() -> None:
 def test_bad_plan_fixture_reports_exactly_its_problems(db_url: str, row_counts, path: Path) -> None:
     """tests/fixtures/bad_plans/: one broken file per case, each naming the field(s) and line(s) it must
     be rejected for. The CLI must report exactly those problems and write nothing."""
-    _check_rejection(db_url, path, None, None, row_counts)
-    result = run(db_url, "plans", "import", str(path), "--today", TODAY.isoformat())
+    result = _check_rejection(db_url, path, None, None, row_counts)
     reported = {
         (m["field"], int(m["line"])) for m in map(PROBLEM.match, result.stderr.splitlines()) if m is not None
     }
