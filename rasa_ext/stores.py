@@ -121,26 +121,14 @@ class EnvSQLTrackerStore(SQLTrackerStore):
 
 
 def _pooled_sqlite(store: SQLTrackerStore) -> None:
-    """Rasa's SQLite engine, reworked for a chat server: SQLAlchemy 1.4 gives a file database NullPool,
-    so every turn opened a new connection and closing it (the last one on a WAL file) ran a checkpoint
-    each time. A small pool keeps connections open; WAL and normal sync stop commits from waiting for
-    an fsync and readers from blocking the writer. (A crash can lose the last turns, never corrupt the
-    file.)"""
-    import sqlalchemy as sa
-    from sqlalchemy.pool import QueuePool
+    """Rasa's SQLite engine replaced by the project's own (`bot.db.make_engine`): SQLAlchemy 1.4 gives a
+    file database NullPool, so every turn opened a new connection and closing it (the last one on a WAL
+    file) ran a checkpoint each time. Ours keeps a small pool and sets WAL with normal sync, so commits
+    do not wait for an fsync and readers do not block the writer (a crash can lose the last turns, never
+    corrupt the file)."""
+    from bot.db import make_engine
 
-    engine = sa.create_engine(
-        store.engine.url, poolclass=QueuePool, pool_size=2, max_overflow=8,
-        connect_args={"check_same_thread": False, "timeout": 10},
-    )
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
+    engine = make_engine(store.engine.url.render_as_string(hide_password=False))
     store.engine.dispose()
     store.engine = engine
     store.sessionmaker.configure(bind=engine)
