@@ -45,11 +45,11 @@ pytest:
 
 conversations:
 	@echo "==> rasa test: conversation test stories"
-	@$(RASA) test core --stories tests/conversations --model $$($(PY) -c 'from bot.training import latest_model; print(latest_model())') \
+	@$(RASA) test core --stories tests/conversations --model $$($(PY) -c 'from ops.training import latest_model; print(latest_model())') \
 		--fail-on-prediction-errors --out var/results/conversations --no-plot
 
 nlu-report: setup
-	@$(PY) -m bot.nlu_report
+	@$(PY) -m ops.nlu_report
 
 bench: setup
 	@$(PY) -m bench.run
@@ -61,7 +61,7 @@ bench-scaled: setup
 	@$(PY) -m bench.run --scaled-config
 
 run-scaled: setup
-	@$(PY) -m bot.scaled
+	@$(PY) -m ops.scaled
 
 clean:
 	rm -rf var/results var/logs var/artifacts

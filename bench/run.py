@@ -153,7 +153,7 @@ def cold_train_ours() -> float:
     out = WORK / "ours-cold"
     shutil.rmtree(out, ignore_errors=True)
     print("Training our bot (cold, into var/bench/ours-cold) ...", flush=True)
-    from bot.training import TRAINING_DATA
+    from ops.training import TRAINING_DATA
 
     return timed([RASA, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", *TRAINING_DATA,
                   "--out", str(out)], ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -168,7 +168,7 @@ def free_port() -> int:
 
 
 def bench_baseline(model: Path) -> dict:
-    from bot.stack import Server
+    from ops.stack import Server
 
     port = free_port()
     server = Server("starter", [RASA, "run", "--model", str(model), "--port", str(port)],
@@ -228,8 +228,8 @@ def bench_ours(soak_seconds: float = 0, scaled: bool = False) -> dict:
     """Our bot in its embedded configuration (SQLite, in-memory lock), or with `scaled` as one replica
     of the scale-out configuration (plans and tracker in the local PostgreSQL, lock store in Redis)."""
     from bot.identity import issue_token
-    from bot.scaled import DEFAULT_SERVER, drop_database, ensure_database
-    from bot.stack import start_stack
+    from ops.scaled import DEFAULT_SERVER, drop_database, ensure_database
+    from ops.stack import start_stack
 
     workdir = WORK / "ours"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -332,7 +332,7 @@ def main() -> None:
         (ROOT / "bench" / "soak.md").write_text(text + "\n")
         print(text)
         return
-    from bot.training import train
+    from ops.training import train
 
     train()  # our served model (cached by input hash)
     model, base_train = prepare_baseline()

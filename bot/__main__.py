@@ -1,3 +1,3 @@
-from bot.cli import main
+from staff.cli.main import main
 
 main()

@@ -21,16 +21,15 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Literal, Protocol
 
 import jwt
 
+from bot.paths import VAR
 from bot.plans.model import Patient, VerificationState
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SECRET_ENV = "B12_TOKEN_SECRET"
-SECRET_FILE = REPO_ROOT / "var" / "token_secret"
+SECRET_FILE = VAR / "token_secret"
 ISSUER = "b12-guide"
 AUDIENCE = "b12-guide-chat"
 ALGORITHM = "HS256"

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
 from rasa.core.lock import TicketLock
@@ -27,8 +26,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bot.paths import ROOT
+
 logger = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def tracker_store_url() -> str:
@@ -121,12 +121,12 @@ class EnvSQLTrackerStore(SQLTrackerStore):
 
 
 def _pooled_sqlite(store: SQLTrackerStore) -> None:
-    """Rasa's SQLite engine replaced by the project's own (`bot.db.make_engine`): SQLAlchemy 1.4 gives a
+    """Rasa's SQLite engine replaced by the project's own (`adapters.sql.db.make_engine`): SQLAlchemy 1.4 gives a
     file database NullPool, so every turn opened a new connection and closing it (the last one on a WAL
     file) ran a checkpoint each time. Ours keeps a small pool and sets WAL with normal sync, so commits
     do not wait for an fsync and readers do not block the writer (a crash can lose the last turns, never
     corrupt the file)."""
-    from bot.db import make_engine
+    from adapters.sql.db import make_engine
 
     engine = make_engine(store.engine.url.render_as_string(hide_password=False))
     store.engine.dispose()

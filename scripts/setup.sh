@@ -27,13 +27,13 @@ else
   echo "==> Python dependencies up to date (skipping install)"
 fi
 
-# 2. The widget's npm packages (pinned by bot/web/package-lock.json)
-if [ -f bot/web/package-lock.json ]; then
-  npm_hash=$(sha bot/web/package.json bot/web/package-lock.json)
-  if [ "$(cat bot/web/node_modules/.b12-stamp 2>/dev/null)" != "$npm_hash" ]; then
+# 2. The widget's npm packages (pinned by web/package-lock.json)
+if [ -f web/package-lock.json ]; then
+  npm_hash=$(sha web/package.json web/package-lock.json)
+  if [ "$(cat web/node_modules/.b12-stamp 2>/dev/null)" != "$npm_hash" ]; then
     step "Installing the widget's npm packages"
-    npm ci --prefix bot/web --no-audit --no-fund --loglevel=error
-    echo "$npm_hash" > bot/web/node_modules/.b12-stamp
+    npm ci --prefix web --no-audit --no-fund --loglevel=error
+    echo "$npm_hash" > web/node_modules/.b12-stamp
   else
     echo "==> Widget npm packages up to date (skipping install)"
   fi
@@ -53,7 +53,7 @@ fi
 
 # 4. Our spaCy pipeline, the database with demo plans, the trained model — each skips when up to date
 step "spaCy pipeline"
-.venv/bin/python -m bot.nlp.build
+.venv/bin/python -m ops.spacy_build
 step "Database (migrations + demo plans)"
 .venv/bin/python -m bot db upgrade
 .venv/bin/python -m bot demo seed

@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 def pytest_collection_modifyitems(config, items):
-    from bot.training import latest_model
+    from ops.training import latest_model
 
     if latest_model() is not None or IN_CI:
         return
@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(config, items):
 def live_stack(tmp_path_factory):
     """Action server + Rasa server + demo page on free ports, against a throwaway SQLite database
     seeded with the demo plans. One per test session: every live test shares it."""
-    from bot.stack import start_stack
+    from ops.stack import start_stack
 
     workdir = tmp_path_factory.mktemp("live")
     database_url = f"sqlite:///{workdir / 'plans.db'}"

@@ -24,7 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "artifacts"
-AXE_JS = ROOT / "bot" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -75,7 +75,7 @@ def chromium():
             pytest.fail(message)
         pytest.skip(message)
     if not AXE_JS.exists():
-        message = "bot/web/node_modules is missing: run `npm ci --prefix bot/web`"
+        message = "web/node_modules is missing: run `npm ci --prefix web`"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
@@ -149,9 +149,9 @@ def seed_database(database_url: str, workdir: Path) -> Path:
                    stdout=subprocess.DEVNULL)
     from datetime import date
 
-    from bot.db import dispose_engine, make_engine
+    from adapters.sql.db import dispose_engine, make_engine
+    from adapters.sql.store import PlanStore
     from bot.plans.model import Patient
-    from bot.plans.store import PlanStore
 
     store = PlanStore(make_engine(database_url))
     store.register_patient(Patient(DEMO_REFERENCE, DEMO_NAME, date(1968, 3, 14)))
@@ -179,7 +179,7 @@ def _page_server(workdir: Path, rasa_url: str, demo: bool = True):
     log_path = workdir / "web.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.web.server", "--host", "127.0.0.1", "--port", str(port),
+            [sys.executable, "-m", "web.server", "--host", "127.0.0.1", "--port", str(port),
              "--rasa-url", rasa_url],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -198,7 +198,7 @@ def _page_server(workdir: Path, rasa_url: str, demo: bool = True):
 
 @pytest.fixture
 def page_server(tmp_path):
-    """Starts `python -m bot.web.server` on a free port against a throwaway database (no Rasa needed):
+    """Starts `python -m web.server` on a free port against a throwaway database (no Rasa needed):
     `with page_server(rasa_url, demo=True) as server: ...`."""
 
     def start(rasa_url: str, demo: bool = True):

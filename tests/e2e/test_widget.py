@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "artifacts"
-AXE_JS = ROOT / "bot" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_REFERENCE = "MRN-1001"  # a demo patient in data/plans/demo (live) and in the page_server fixture's DB
 
 SUGGESTIONS = [
@@ -188,7 +188,7 @@ def test_demo_routes_are_gone_when_demo_mode_is_off(page_server):
 
 
 def test_bundle_cleaning_removes_remote_imports_only():
-    from bot.web.server import strip_remote_imports
+    from web.server import strip_remote_imports
 
     css = ('x.push([e.i,"@import url(https://fonts.example.org/css?family=Inter:400&display=swap);",""]);'
            '"@import url(//cdn.example.org/a.css);";"@import url(local.css);"')

@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import dispose_engine, make_engine, safe_url
-from bot.plans.orm import Base
-from bot.plans.store import PlanStore, upgrade
+from adapters.sql.db import dispose_engine, make_engine, safe_url
+from adapters.sql.orm import Base
+from adapters.sql.store import PlanStore, upgrade
 
 PG_ADMIN_URL = os.environ.get("B12_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -19,12 +19,12 @@ from actions.general import ActionAnswerGeneral
 from actions.plan import ActionAnswerPlan
 from actions.safety import ActionRedFlag
 from actions.verification import ValidateVerifyIdentityForm
+from adapters.sql.db import make_engine
+from adapters.sql.store import PlanStore, upgrade
 from bot.dates import format_date, format_day
-from bot.db import make_engine
 from bot.identity import issue_token
 from bot.plans.model import Patient
 from bot.plans.planfile import parse_plan_text
-from bot.plans.store import PlanStore, upgrade
 from bot.safety import contains_dose_advice
 
 TODAY = date.today()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows import runner
-from bot.flows.coverage import coverage_of, format_coverage
-from bot.flows.model import load_flows
-from bot.flows.report import format_report, write_junit
+from staff.flows import runner
+from staff.flows.coverage import coverage_of, format_coverage
+from staff.flows.model import load_flows
+from staff.flows.report import format_report, write_junit
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.training import latest_model
+from ops.training import latest_model
 from rasa_ext import performance
 
 pytestmark = pytest.mark.live

@@ -13,11 +13,11 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
+from adapters.sql.db import REPO_ROOT, make_engine
+from adapters.sql.store import PlanStore
 from bot.dates import format_date
-from bot.db import REPO_ROOT, make_engine
-from bot.plans.cli import DEMO_DIR, PATIENTS_WITHOUT_PLAN, db_group, demo_group, followups_group, plans_group
 from bot.plans.model import Patient
-from bot.plans.store import PlanStore
+from staff.cli.plans import DEMO_DIR, PATIENTS_WITHOUT_PLAN, db_group, demo_group, followups_group, plans_group
 
 TODAY = date(2026, 11, 20)
 START = TODAY - timedelta(days=15)  # where conftest.plan_yaml starts the replenishment
@@ -356,7 +356,7 @@ def _seed_twice(url: str, directory: Path, row_counts_of) -> tuple[Result, Resul
 def _row_counts_of(url: str):
     from sqlalchemy import func, select
 
-    from bot.plans.orm import Base
+    from adapters.sql.orm import Base
 
     def counts() -> dict[str, int]:
         with make_engine(url).connect() as connection:

@@ -41,7 +41,7 @@ def scaled(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL (5432) and Redis (6379) must run on localhost in CI")
         pytest.skip("PostgreSQL or Redis is not running on localhost")
-    from bot.scaled import drop_database, start_scaled
+    from ops.scaled import drop_database, start_scaled
 
     suffix = uuid.uuid4().hex[:8]
     secret = os.environ.get("B12_TOKEN_SECRET") or uuid.uuid4().hex * 2
@@ -55,7 +55,7 @@ def scaled(tmp_path_factory):
                          log_dir=tmp_path_factory.mktemp("scaled-logs"))
     yield stack
     stack.stop()
-    from bot.db import dispose_all
+    from adapters.sql.db import dispose_all
 
     dispose_all()
     for name in names:

@@ -11,7 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, inspect
 
-from bot.db import make_engine
+from adapters.sql.db import make_engine
+from adapters.sql.orm import Base
+from adapters.sql.store import PlanStore, UnknownPatientError, current_revision, head_revision, upgrade
 from bot.plans import planfile
 from bot.plans.model import (
     Dose,
@@ -24,8 +26,6 @@ from bot.plans.model import (
     PlanFile,
     VerificationState,
 )
-from bot.plans.orm import Base
-from bot.plans.store import PlanStore, UnknownPatientError, current_revision, head_revision, upgrade
 
 TODAY = date(2026, 11, 20)
 
@@ -399,9 +399,9 @@ def test_replicas_starting_together_can_all_run_the_migrations(empty_db_url: str
     import subprocess
     import sys
 
-    from bot.db import REPO_ROOT
+    from adapters.sql.db import REPO_ROOT
 
-    code = "import sys; from bot.plans.store import upgrade; upgrade(sys.argv[1])"
+    code = "import sys; from adapters.sql.store import upgrade; upgrade(sys.argv[1])"
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code, empty_db_url],

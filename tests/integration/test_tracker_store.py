@@ -13,7 +13,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
-from bot.db import REPO_ROOT
+from adapters.sql.db import REPO_ROOT
 from rasa_ext.stores import EnvSQLTrackerStore
 
 DOMAIN = Domain.load(str(REPO_ROOT / "domain.yml"))

@@ -20,11 +20,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.dates import add_months, format_date, format_day
-from bot.flows import cli, runner
-from bot.flows.coverage import compute_coverage, coverage_of, event_tokens, format_coverage, rule_exercised
-from bot.flows.model import FlowFileError, RenderContext, load_flows, parse_flows_text, render
-from bot.flows.report import first_difference, format_report, junit_xml
 from bot.plans.model import Patient
+from staff.flows import cli, runner
+from staff.flows.coverage import compute_coverage, coverage_of, event_tokens, format_coverage, rule_exercised
+from staff.flows.model import FlowFileError, RenderContext, load_flows, parse_flows_text, render
+from staff.flows.report import first_difference, format_report, junit_xml
 
 TODAY = date(2026, 11, 24)
 AUTH = "tracker-secret"

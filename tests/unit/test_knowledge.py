@@ -27,8 +27,8 @@ from bot.knowledge import (
     product_for,
     scenario_for,
 )
-from bot.knowledge.cli import facts_command
 from bot.knowledge.facts import parse_fact, parse_facts
+from staff.cli.facts import facts_command
 
 PHRASE = "your clinician's documented schedule comes first"
 # the project sits beside ../shared (the design and the source material), as on every machine and in CI

@@ -7,7 +7,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlp.safety_override import SafetyOverride
+from rasa_ext.nlu.safety_override import SafetyOverride
 
 
 def predicted(text: str, intent: str, confidence: float, *others: tuple[str, float]) -> Message:

@@ -10,8 +10,8 @@ import sys
 import pytest
 import yaml
 
-from bot.nlp import build
 from bot.nlp.patterns import LABELS, PRODUCT_SYNONYMS, all_patterns, canonical_product, scenario_kind
+from ops import spacy_build as build
 
 
 @pytest.fixture(scope="module")

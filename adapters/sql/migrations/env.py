@@ -1,4 +1,4 @@
-"""Alembic environment, configured from code (`bot.plans.store.upgrade`), so no alembic.ini is needed.
+"""Alembic environment, configured from code (`adapters.sql.store.upgrade`), so no alembic.ini is needed.
 
 The caller puts the database URL in `config.attributes["url"]` (not in the ini options, where a `%` in a
 password would be read as interpolation).
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.db import make_engine, write_engine
-from bot.plans.orm import Base
+from adapters.sql.db import make_engine, write_engine
+from adapters.sql.orm import Base
 
 # Any constant: every replica that starts at once runs `db upgrade`; on PostgreSQL they take turns.
 _MIGRATION_LOCK_ID = 0xB12_0001

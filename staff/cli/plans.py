@@ -1,6 +1,6 @@
 """Staff commands for plans: `db`, `plans`, `followups` and `demo` groups of `python -m bot`.
 
-A thin adapter over `bot.plans.store`: parse arguments, call the store, print. Every failure becomes a
+A thin adapter over `adapters.sql.store`: parse arguments, call the store, print. Every failure becomes a
 one-line `Error: ...` and exit status 1, never a traceback.
 """
 
@@ -18,10 +18,8 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
-from bot.dates import format_date, parse_relative
-from bot.db import REPO_ROOT, database_url, safe_url
-from bot.plans.model import Dose, Interval, Patient, Phase, PlanFile, PlanRecord
-from bot.plans.store import (
+from adapters.sql.db import REPO_ROOT, database_url, safe_url
+from adapters.sql.store import (
     PlanStore,
     StoreError,
     UnknownPatientError,
@@ -30,6 +28,8 @@ from bot.plans.store import (
     read_plan_file,
     upgrade,
 )
+from bot.dates import format_date, parse_relative
+from bot.plans.model import Dose, Interval, Patient, Phase, PlanFile, PlanRecord
 
 DEMO_DIR = REPO_ROOT / "data" / "plans" / "demo"
 PATIENTS_WITHOUT_PLAN = "patients_without_plan.yml"

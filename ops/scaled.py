@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from bot.stack import ROOT, VAR, Stack, action_server, base_env, rasa_auth_token, rasa_server, stop_on_signals
+from ops.stack import ROOT, VAR, Stack, action_server, base_env, rasa_auth_token, rasa_server, stop_on_signals
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
@@ -59,7 +59,7 @@ def start_scaled(
     log_dir: Path | None = None,
 ) -> Stack:
     """Replica i of Rasa talks to action server i; all share PostgreSQL and the Redis lock store."""
-    from bot.training import latest_model
+    from ops.training import latest_model
 
     model = latest_model()
     if model is None:

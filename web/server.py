@@ -1,18 +1,18 @@
 """The demo clinic page: one accessible HTML page with the rasa-webchat widget, served without any CDN.
 
-`python -m bot.web.server --host 127.0.0.1 --port 8080 --rasa-url http://localhost:5005`
+`python -m web.server --host 127.0.0.1 --port 8080 --rasa-url http://localhost:5005`
 
 What it serves (all from this machine):
 - `/` the page, `/static/*` its CSS and JS glue, `/config.json` where the widget finds the Rasa server.
-- `/vendor/rasa-webchat.js` the widget bundle read once from `bot/web/node_modules` (installed by
-  `npm ci --prefix bot/web`, nothing is built or copied). Its embedded CSS `@import`s a web font from a
+- `/vendor/rasa-webchat.js` the widget bundle read once from `web/node_modules` (installed by
+  `npm ci --prefix web`, nothing is built or copied). Its embedded CSS `@import`s a web font from a
   font CDN; that import is removed here, so the page never reaches outside the clinic's own servers.
 - Demo mode (on unless `B12_DEMO=0`): `/demo/patients` and `/demo/token?ref=…` let a visitor act as a demo
   patient. In production the clinic's portal issues the token instead (see docs/widget.md); with demo mode
   off both routes are 404.
-- `/health` -> "ok" (used by `bot.stack` to know the server is up).
+- `/health` -> "ok" (used by `ops.stack` to know the server is up).
 
-The server is a thin adapter: tokens come from `bot.identity`, patients from `bot.plans.store`.
+The server is a thin adapter: tokens come from `bot.identity`, patients from `adapters.sql.store`.
 """
 
 from __future__ import annotations
@@ -31,13 +31,15 @@ from urllib.parse import urlsplit
 import yaml
 from aiohttp import web
 
+from bot.paths import DEMO_PLANS
+
 log = logging.getLogger("bot.web")
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 NODE_MODULES = WEB_DIR / "node_modules"
 WEBCHAT_BUNDLE = NODE_MODULES / "rasa-webchat" / "lib" / "index.js"
-DEMO_DIR = WEB_DIR.parents[1] / "data" / "plans" / "demo"
+DEMO_DIR = DEMO_PLANS
 DEMO_TOKEN_MINUTES = 30
 SOCKET_PATH = "/socket.io/"
 
@@ -73,7 +75,7 @@ def load_webchat_bundle(path: Path = WEBCHAT_BUNDLE) -> Asset:
     try:
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise AssetError(f"{path} is missing: run `npm ci --prefix bot/web`") from None
+        raise AssetError(f"{path} is missing: run `npm ci --prefix web`") from None
     cleaned, removed = strip_remote_imports(source)
     if "fonts.googleapis" in cleaned or "fonts.gstatic" in cleaned:
         raise AssetError(f"{path} still refers to a remote font after cleaning; check the pinned version")
@@ -146,7 +148,7 @@ def demo_patients_in(directory: Path) -> list[DemoPatient]:
 
 
 def _default_patient_exists(reference: str) -> bool:
-    from bot.plans.store import PlanStore
+    from adapters.sql.store import PlanStore
 
     return PlanStore.from_env().patient(reference) is not None
 
@@ -270,7 +272,7 @@ def demo_enabled(value: str | None) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.web.server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m web.server", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("B12_WEB_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("B12_WEB_PORT", "8080")))
     parser.add_argument("--rasa-url", default=os.environ.get("B12_RASA_URL", "http://localhost:5005"),
@@ -284,7 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app = make_app(settings)
     except (AssetError, ValueError) as error:
-        raise SystemExit(f"bot.web.server: {error}") from None
+        raise SystemExit(f"web.server: {error}") from None
     if settings.demo and args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("demo mode gives patient tokens to anyone who can reach %s; set B12_DEMO=0", args.host)
     log.info("demo clinic page on http://%s:%d/ (Rasa at %s, demo mode %s)", args.host, args.port,

@@ -8,7 +8,7 @@ A stamp file inside the output directory holds the sha256 of the inputs (the pat
 the spaCy version). When nothing changed, building again does nothing, so ``make`` and the training
 cache never see a new pipeline without a reason. ``--force`` rebuilds anyway.
 
-Usage: ``python -m bot.nlp.build [--force] [--out DIR]``
+Usage: ``python -m ops.spacy_build [--force] [--out DIR]``
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import tempfile
 from pathlib import Path
 
 from bot.nlp.patterns import LABELS, all_patterns
+from bot.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = "models/spacy/b12_en"
 STAMP_NAME = "b12_build.sha256"
 PIPELINE_NAME = "b12_en"
@@ -50,7 +50,7 @@ def inputs_digest() -> str:
     digest.update(f"spacy=={spacy.__version__}\n".encode())
     digest.update(json.dumps(all_patterns(), sort_keys=True, ensure_ascii=False).encode())
     digest.update(json.dumps(RULER_CONFIG, sort_keys=True).encode())
-    for source in (Path(__file__), Path(__file__).with_name("patterns.py")):
+    for source in (Path(__file__), ROOT / "bot" / "nlp" / "patterns.py"):
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
@@ -115,7 +115,7 @@ def build_pipeline(out_dir: str | Path = DEFAULT_OUT, force: bool = False) -> Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.nlp.build", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m ops.spacy_build", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
     parser.add_argument("--force", action="store_true", help="rebuild even if the inputs did not change")
     args = parser.parse_args(argv)

@@ -11,15 +11,15 @@ import importlib
 import click
 
 COMMANDS = {
-    "db": ("bot.plans.cli", "db_group", "Database schema (migrations)."),
-    "plans": ("bot.plans.cli", "plans_group", "Import, show and export patients' documented plans."),
-    "followups": ("bot.plans.cli", "followups_group", "Questions passed to the care team."),
-    "demo": ("bot.plans.cli", "demo_group", "Demo patients for the local demo."),
-    "facts": ("bot.knowledge.cli", "facts_command", "List the regimen facts and their sources."),
-    "token": ("bot.cli", "token_command", "Print a signed patient token (for testing the widget/REST)."),
-    "train": ("bot.cli", "train_command", "Train the Rasa model if its inputs changed."),
-    "serve": ("bot.stack", "serve_command", "Start the action server, Rasa server and demo page."),
-    "flows": ("bot.flows.cli", "flows_group", "Run staff dialog-flow tests against the bot."),
+    "db": ("staff.cli.plans", "db_group", "Database schema (migrations)."),
+    "plans": ("staff.cli.plans", "plans_group", "Import, show and export patients' documented plans."),
+    "followups": ("staff.cli.plans", "followups_group", "Questions passed to the care team."),
+    "demo": ("staff.cli.plans", "demo_group", "Demo patients for the local demo."),
+    "facts": ("staff.cli.facts", "facts_command", "List the regimen facts and their sources."),
+    "token": ("staff.cli.main", "token_command", "Print a signed patient token (for testing the widget/REST)."),
+    "train": ("staff.cli.main", "train_command", "Train the Rasa model if its inputs changed."),
+    "serve": ("ops.stack", "serve_command", "Start the action server, Rasa server and demo page."),
+    "flows": ("staff.flows.cli", "flows_group", "Run staff dialog-flow tests against the bot."),
 }
 
 
@@ -51,8 +51,8 @@ def cli() -> None:
 @click.option("--minutes", default=60, show_default=True, help="How long the token is valid.")
 def token_command(reference: str, minutes: int) -> None:
     """Print a signed token for patient REFERENCE (send it as metadata.patient_token)."""
+    from adapters.sql.store import PlanStore
     from bot.identity import issue_token
-    from bot.plans.store import PlanStore
 
     if PlanStore.from_env().patient(reference) is None:
         raise click.ClickException(f"no patient with reference {reference!r} (import a plan first)")
@@ -63,7 +63,7 @@ def token_command(reference: str, minutes: int) -> None:
 @click.option("--force", is_flag=True, help="Train even if the inputs are unchanged.")
 def train_command(force: bool) -> None:
     """Train the Rasa model when config, domain, data or the spaCy pipeline changed."""
-    from bot.training import train
+    from ops.training import train
 
     train(force=force)
 

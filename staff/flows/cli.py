@@ -10,18 +10,17 @@ from pathlib import Path
 
 import click
 
-from bot.flows import runner
-from bot.flows.coverage import coverage_of, format_coverage
-from bot.flows.model import FlowFileError, load_flows
-from bot.flows.report import format_report, write_junit
-
-REPO = Path(__file__).resolve().parents[2]
+from bot.paths import ROOT as REPO
+from staff.flows import runner
+from staff.flows.coverage import coverage_of, format_coverage
+from staff.flows.model import FlowFileError, load_flows
+from staff.flows.report import format_report, write_junit
 
 
 def open_store(database_url: str | None) -> runner.FlowStore:
     """The plan store of the database the bot's action server reads (the bot's default when None)."""
-    from bot.db import make_engine
-    from bot.plans.store import PlanStore
+    from adapters.sql.db import make_engine
+    from adapters.sql.store import PlanStore
 
     return PlanStore(make_engine(database_url))
 

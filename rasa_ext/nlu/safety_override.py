@@ -3,7 +3,7 @@
 Place it in config.yml AFTER the intent classifiers and the FallbackClassifier:
 
     - name: FallbackClassifier
-    - name: bot.nlp.safety_override.SafetyOverride
+    - name: rasa_ext.nlu.safety_override.SafetyOverride
 
 A message that describes a red-flag symptom becomes `report_emergency` (confidence 1.0) even if the
 classifier was unsure (nlu_fallback) or thought it was a plan question, so the dialogue answers with

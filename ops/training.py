@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bot.paths import ROOT
+
 MODELS = ROOT / "models"
 SPACY_PIPELINE = MODELS / "spacy" / "b12_en"
 # data/plans holds demo plan files, not training data
@@ -24,7 +25,7 @@ TRAINING_DATA = ("data/nlu", "data/rules.yml", "data/stories.yml")
 def training_inputs(root: Path = ROOT) -> list[Path]:
     files = [root / "config.yml", root / "domain.yml"]
     files += sorted((root / "data").glob("**/*.yml"))
-    files += sorted((root / "bot" / "nlp").glob("*.py"))
+    files += sorted((root / "rasa_ext" / "nlu").glob("*.py"))
     files += sorted(p for p in SPACY_PIPELINE.glob("**/*") if p.is_file()) if SPACY_PIPELINE.exists() else []
     # demo plan files live under data/ but do not shape the model
     return [f for f in files if f.is_file() and "plans" not in f.relative_to(root).parts]

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import click
 
-ROOT = Path(__file__).resolve().parents[1]
-VAR = ROOT / "var"
+from bot.paths import ROOT, VAR
+
 BIN = Path(sys.executable).parent
 
 
@@ -123,8 +123,8 @@ class Stack:
             server.stop()
 
     def store(self):
-        from bot.db import make_engine
-        from bot.plans.store import PlanStore
+        from adapters.sql.db import make_engine
+        from adapters.sql.store import PlanStore
 
         return PlanStore(make_engine(self.database_url))
 
@@ -150,13 +150,13 @@ def rasa_server(port: int, model: Path, auth_token: str, log_dir: Path, name: st
 
 def web_server(port: int, rasa_url: str, log_dir: Path) -> Server:
     return Server(
-        "web", [sys.executable, "-m", "bot.web.server", "--port", str(port), "--rasa-url", rasa_url],
+        "web", [sys.executable, "-m", "web.server", "--port", str(port), "--rasa-url", rasa_url],
         f"http://127.0.0.1:{port}/health", log_dir / "web.log",
     )
 
 
 def base_env(database_url: str | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
-    from bot.db import database_url as default_database_url
+    from adapters.sql.db import database_url as default_database_url
 
     env = dict(os.environ)
     env.update(
@@ -180,7 +180,7 @@ def start_stack(
     log_dir: Path | None = None,
     wait: bool = True,
 ) -> Stack:
-    from bot.training import latest_model
+    from ops.training import latest_model
 
     model = model or latest_model()
     if model is None:

@@ -17,7 +17,7 @@ from sqlalchemy.future import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from bot.paths import ROOT as REPO_ROOT
 
 # Execution option asking SQLite to take the write lock when the transaction starts (BEGIN IMMEDIATE).
 # A deferred transaction that reads and then writes can fail at once with "database is locked" when another

@@ -23,7 +23,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
-from bot.db import database_url, make_engine, session_factory, write_engine
+from adapters.sql.db import database_url, make_engine, session_factory, write_engine
+from adapters.sql.orm import (
+    AuditEntryRow,
+    FollowUpRow,
+    InjectionRow,
+    LabCheckRow,
+    PatientRow,
+    PhaseRow,
+    PlanVersionRow,
+    VerificationRow,
+    utcnow,
+)
 from bot.plans.model import (
     Dose,
     FollowUp,
@@ -36,17 +47,6 @@ from bot.plans.model import (
     PlanFile,
     PlanRecord,
     VerificationState,
-)
-from bot.plans.orm import (
-    AuditEntryRow,
-    FollowUpRow,
-    InjectionRow,
-    LabCheckRow,
-    PatientRow,
-    PhaseRow,
-    PlanVersionRow,
-    VerificationRow,
-    utcnow,
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.flows.runner import FlowResult, TurnOutcome
+from staff.flows.runner import FlowResult, TurnOutcome
 
 
 def _indent(text: str, prefix: str) -> str:

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bot.paths import ROOT
+
 OUT = ROOT / "var" / "results" / "nlu-cv"
 
 

@@ -28,14 +28,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.flows.model import Expect, Flow, RenderContext, render
 from bot.plans.model import Patient, PlanFile
+from staff.flows.model import Expect, Flow, RenderContext, render
 
 TokenIssuer = Callable[[str], str]
 
 
 class FlowStore(Protocol):
-    """The two store methods the runner needs (bot.plans.store.PlanStore has them)."""
+    """The two store methods the runner needs (adapters.sql.store.PlanStore has them)."""
 
     def import_planfile(self, pf: PlanFile, source: str = "") -> int: ...
 
@@ -343,8 +343,8 @@ def local_stack(auth_token: str) -> Iterator[LocalBot]:
 
     Its own token secret too, so tokens issued here verify there and nowhere else.
     """
-    from bot.plans.store import upgrade
-    from bot.stack import start_stack
+    from adapters.sql.store import upgrade
+    from ops.stack import start_stack
 
     with tempfile.TemporaryDirectory(prefix="b12-flows-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'plans.db'}"
