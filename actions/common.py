@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 
+from adapters.sql.store import PlanStore
 from bot.identity import Identity, Verifier, conversation_key
-from bot.plans.store import PlanStore
 
 logger = logging.getLogger("b12.actions")
 T = TypeVar("T")
