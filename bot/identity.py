@@ -35,6 +35,8 @@ AUDIENCE = "b12-guide-chat"
 ALGORITHM = "HS256"
 # Portal and bot clocks may differ slightly; a few seconds of grace avoids rejecting a token minted "now".
 LEEWAY_SECONDS = 30
+# A portal session is short; a token that claims to live longer is refused whatever its signature.
+MAX_TOKEN_MINUTES = 12 * 60
 
 
 def utcnow() -> datetime:
@@ -52,7 +54,7 @@ def _aware(moment: datetime) -> datetime:
 class TokenError(Exception):
     """A token that must not identify anyone. `reason` is a short machine-readable code for logs and replies:
     expired | invalid_signature | malformed | unsupported_algorithm | wrong_audience | wrong_issuer |
-    missing_claim | not_yet_valid | unknown_patient.
+    missing_claim | not_yet_valid | lifetime_too_long | unknown_patient.
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -95,6 +97,8 @@ def issue_token(
         raise ValueError("a token needs a patient reference")
     if minutes <= 0:
         raise ValueError("a token must be valid for at least one minute")
+    if minutes > MAX_TOKEN_MINUTES:
+        raise ValueError(f"a token may be valid for at most {MAX_TOKEN_MINUTES} minutes")
     issued = _aware(now) if now is not None else utcnow()
     claims = {
         "sub": reference.strip(),
@@ -159,6 +163,8 @@ def read_token(token: str, *, secret: str | None = None, now: datetime | None = 
         raise TokenError("missing_claim", "sub must name a patient reference")
     if moment >= exp + LEEWAY_SECONDS:
         raise TokenError("expired")
+    if exp - iat > MAX_TOKEN_MINUTES * 60 + LEEWAY_SECONDS:
+        raise TokenError("lifetime_too_long", f"at most {MAX_TOKEN_MINUTES} minutes")
     if iat > moment + LEEWAY_SECONDS:
         raise TokenError("not_yet_valid", "issued in the future")
     return sub.strip()
@@ -266,32 +272,55 @@ def parse_date_of_birth(text: str, *, today: date | None = None) -> date | None:
     return found
 
 
-_MRN = re.compile(r"\bmrn\s*[-_#:.]?\s*(?:no\.?|number|num)?\s*[-_#:.]?\s*(\d{1,12})\b", re.IGNORECASE)
+# One reference format for the whole clinic, checked at import (bot/plans/rules.py) so that every
+# reference the importer accepts is one the chat can read back: letters, a dash, digits ("MRN-1042").
+REFERENCE_FORMAT = re.compile(r"[A-Z]{2,6}-\d{2,12}")
+REFERENCE_PREFIXES_ENV = "B12_REFERENCE_PREFIXES"
+DEFAULT_PREFIX = "MRN"
+# The staff flow runner's test patients (staff/flows) are always recognised.
+_TEST_PREFIX = "FLOW"
+
+
+def reference_prefixes() -> tuple[str, ...]:
+    """Prefixes recognised anywhere in a sentence ("MRN-1005 here, when is my next injection?"): the
+    clinic's (B12_REFERENCE_PREFIXES, comma-separated; default MRN) and the flow runner's FLOW."""
+    configured = [p.strip().upper() for p in os.environ.get(REFERENCE_PREFIXES_ENV, "").split(",") if p.strip()]
+    return tuple(dict.fromkeys([*(configured or [DEFAULT_PREFIX]), _TEST_PREFIX]))
+
+
+def is_reference(text: str) -> bool:
+    return bool(REFERENCE_FORMAT.fullmatch(text or ""))
+
+
+_ANYWHERE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,6})\s*(?:[-_#:.]|\s|no\.?|number|num)*\s*(\d{2,12})\b")
 _INTRODUCED = re.compile(
     r"\b(?:ref|reference|number|id|code)\b(?:\s+(?:is|was|=))?\s*[:#]?\s*"
-    r"(?:(?!(?:is|was)\b)([a-z]{2,5})\s*[-_ ]?\s*)?(\d{2,12})\b",
+    r"(?:(?!(?:is|was)\b)([a-z]{2,6})\s*[-_ ]?\s*)?(\d{2,12})\b",
     re.IGNORECASE,
 )
-_WHOLE_PREFIXED = re.compile(r"^\s*([a-z]{2,5})\s*[-_ ]?\s*(\d{2,12})\s*\.?\s*$", re.IGNORECASE)
+_WHOLE_PREFIXED = re.compile(r"^\s*([a-z]{2,6})\s*[-_ #]?\s*(\d{2,12})\s*\.?\s*$", re.IGNORECASE)
 _WHOLE_DIGITS = re.compile(r"^\s*#?\s*(\d{3,12})\s*\.?\s*$")
 
 
 def normalise_reference(text: str) -> str | None:
     """The clinic reference in its stored form ("MRN-1042"), or None.
 
-    "mrn 1042", "MRN1042", "my ref is mrn-1042", "MRN#1042" -> "MRN-1042". Other prefixes and bare numbers
-    count only as the whole message ("ABC 77", "1042" -> "MRN-1042") or when introduced as the reference
-    ("my reference is FLOW-1234", "my ref is 1042"), so that a year of birth or a dose in a sentence is
-    never read as a reference.
+    "mrn 1042", "MRN1042", "my ref is mrn-1042", "MRN#1042", "MRN-1005 here, when is my next injection?"
+    -> "MRN-1042" / "MRN-1005": a known prefix (reference_prefixes()) counts anywhere in the message. Other
+    prefixes and bare numbers count only as the whole message ("ABC 77", "1042" -> "MRN-1042") or when
+    introduced as the reference ("my reference is ABC-1234", "my ref is 1042"), so that a year of birth,
+    "covid-19" or a dose in a sentence is never read as a reference.
     """
-    if not text:
+    if not text or not isinstance(text, str):
         return None
-    if m := _MRN.search(text):
-        return f"MRN-{m.group(1)}"
+    known = reference_prefixes()
+    for m in _ANYWHERE.finditer(text):
+        if m.group(1).upper() in known:
+            return f"{m.group(1).upper()}-{m.group(2)}"
     if m := (_WHOLE_PREFIXED.match(text) or _INTRODUCED.search(text)):
-        return f"{(m.group(1) or 'MRN').upper()}-{m.group(2)}"
+        return f"{(m.group(1) or known[0]).upper()}-{m.group(2)}"
     if m := _WHOLE_DIGITS.match(text):
-        return f"MRN-{m.group(1)}"
+        return f"{known[0]}-{m.group(1)}"
     return None
 
 
@@ -299,13 +328,19 @@ def normalise_reference(text: str) -> str | None:
 
 
 class IdentityStore(Protocol):
-    """What identity needs from storage (bot/plans/store.py's PlanStore provides it)."""
+    """What identity needs from storage (adapters/sql/store.py's PlanStore provides it)."""
 
     def patient(self, reference: str) -> Patient | None: ...
 
     def get_verification(self, conversation_key: str) -> VerificationState | None: ...
 
     def save_verification(self, state: VerificationState) -> None: ...
+
+    def limit_locked_until(self, key: str, now: datetime) -> datetime | None: ...
+
+    def count_attempt(self, key: str, now: datetime, *, window: timedelta, max_attempts: int | None = None,
+                      failed: bool = False, max_failures: int | None = None,
+                      lock_for: timedelta | None = None) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -336,9 +371,15 @@ class VerificationResult:
 class Verifier:
     """Decides identity for one request and runs reference + date-of-birth verification with lockout."""
 
-    MAX_FAILURES = 3
+    MAX_FAILURES = 3  # per conversation
     LOCK_MINUTES = 15
     VERIFIED_MINUTES = 30
+    # Across conversations: a new client key per guess must not buy new guesses.
+    REFERENCE_MAX_FAILURES = 5  # wrong dates of birth for one reference, from anywhere
+    # attempts from one client address (hashed by the channel), right or wrong; behind a proxy every patient
+    # may share an address, hence configurable (B12_CLIENT_MAX_ATTEMPTS)
+    CLIENT_MAX_ATTEMPTS = int(os.environ.get("B12_CLIENT_MAX_ATTEMPTS", "20"))
+    LIMIT_WINDOW_MINUTES = 15
 
     def __init__(
         self,
@@ -393,13 +434,21 @@ class Verifier:
         until = _aware(state.locked_until)
         return until if until > self._now() else None
 
+    def client_locked(self, client: str | None) -> datetime | None:
+        """When the lock on this client address ends, or None."""
+        if not client:
+            return None
+        return self.store.limit_locked_until(f"client:{client}", self._now())
+
     def attempt(
-        self, conversation_key: str | None, reference_text: str, dob_text: str
+        self, conversation_key: str | None, reference_text: str, dob_text: str, *, client: str | None = None
     ) -> VerificationResult:
         """One verification attempt.
 
         - no client key: refused ("no_client_key"), nothing recorded;
-        - locked: refused ("locked") even with the right answer, nothing recorded;
+        - locked: refused ("locked") even with the right answer, nothing recorded; the conversation, the
+          reference (REFERENCE_MAX_FAILURES failures from any conversation) or the client address
+          (CLIENT_MAX_ATTEMPTS attempts) can be locked, all for LOCK_MINUTES;
         - unreadable date: re-ask ("bad_date"); not counted, as it cannot be a guess at anyone's birth date;
         - unknown reference or wrong date of birth: one failure ("mismatch", the two are indistinguishable to
           the user); the failure that reaches MAX_FAILURES locks for LOCK_MINUTES and reports "locked";
@@ -421,13 +470,25 @@ class Verifier:
             return VerificationResult(False, None, None, state.failures, "bad_date")
 
         reference = normalise_reference(reference_text or "")
+        window, lock_for = timedelta(minutes=self.LIMIT_WINDOW_MINUTES), timedelta(minutes=self.LOCK_MINUTES)
+        for key in filter(None, [f"client:{client}" if client else None, f"ref:{reference}" if reference else None]):
+            until = self.store.limit_locked_until(key, now)
+            if until is not None:
+                return VerificationResult(False, None, until, state.failures, "locked")
+        if client:
+            self.store.count_attempt(f"client:{client}", now, window=window, max_attempts=self.CLIENT_MAX_ATTEMPTS,
+                                     lock_for=lock_for)
         patient = self.store.patient(reference) if reference else None
         if patient is None or patient.date_of_birth != born_on:
             failures = state.failures + 1
             locked_until = None
             if failures >= self.MAX_FAILURES:
-                locked_until = now + timedelta(minutes=self.LOCK_MINUTES)
+                locked_until = now + lock_for
             self.store.save_verification(replace(state, failures=failures, locked_until=locked_until))
+            if reference:
+                ref_lock = self.store.count_attempt(f"ref:{reference}", now, window=window, failed=True,
+                                                    max_failures=self.REFERENCE_MAX_FAILURES, lock_for=lock_for)
+                locked_until = locked_until or ref_lock
             reason: VerificationReason = "locked" if locked_until else "mismatch"
             return VerificationResult(False, None, locked_until, failures, reason)
 

@@ -1,12 +1,14 @@
 """Regimen knowledge: sourced general facts and the general answers built from them (no Rasa, no SQL)."""
 
 from bot.knowledge.answers import (
+    ANSWERABLE_INTENTS,
     CLOSING,
     DOCUMENTED_SCHEDULE_PHRASE,
     GENERAL_INTENTS,
     LAB_TESTS,
     PRODUCTS,
     SCENARIOS,
+    TERMS,
     GeneralAnswer,
     answer_general,
     lab_test_for,
@@ -15,6 +17,7 @@ from bot.knowledge.answers import (
     next_step_text,
     product_for,
     scenario_for,
+    term_for,
 )
 from bot.knowledge.facts import (
     SOURCE_DOCUMENTS,
@@ -29,6 +32,7 @@ from bot.knowledge.facts import (
 )
 
 __all__ = [
+    "ANSWERABLE_INTENTS",
     "CLOSING",
     "DOCUMENTED_SCHEDULE_PHRASE",
     "GENERAL_INTENTS",
@@ -36,6 +40,7 @@ __all__ = [
     "PRODUCTS",
     "SCENARIOS",
     "SOURCE_DOCUMENTS",
+    "TERMS",
     "Fact",
     "FactsError",
     "GeneralAnswer",
@@ -51,5 +56,6 @@ __all__ = [
     "normalize_figure",
     "product_for",
     "scenario_for",
+    "term_for",
     "topics",
 ]

@@ -1,9 +1,10 @@
 """Picks the facts that answer a general question and strings them into a short chat answer.
 
-An answer is a list of "parts": fact ids (the sourced sentences in facts.yml) and a few connective
-sentences defined here. Connective sentences never state a figure, so every number a patient reads
+An answer is a list of "parts": fact ids (the sourced sentences in facts.yml) and connective sentences
+from bot/wording/general.py. Connective sentences never state a figure, so every number a patient reads
 in a general answer comes from a fact that names its source; the tests check this for every intent
-and entity value.
+and entity value. A recipe has the parts said first (the direct answer, then at most two details) and
+the parts a patient gets when they ask for more.
 """
 
 from __future__ import annotations
@@ -13,36 +14,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.facts import fact
-
-CLOSING = "For your own injections, your clinician's documented schedule comes first."
-DOCUMENTED_SCHEDULE_PHRASE = "your clinician's documented schedule comes first"
-
-_ASK_WHICH_SCENARIO = "If you tell me which of these is closest to your situation, I can say a little more."
-_OTHER_PRODUCT = "I only have sourced facts on the injection forms cyanocobalamin and hydroxocobalamin."
-
-GENERAL_INTENTS: tuple[str, ...] = (
-    "ask_typical_starting_dose",
-    "ask_switch_to_oral",
-    "ask_injection_vs_tablet",
-    "ask_monitoring_labs",
-    "ask_more_is_better",
-    "ask_neurologic_symptoms",
-    "ask_recovery_time",
-    "ask_product_difference",
-    "ask_side_effects",
-    "ask_deficiency_scenario",
-    "ask_weekly_meaning",
+from bot.vocabulary import GENERAL_INTENTS, LAB_TESTS, PRODUCTS, TOPIC_INTENTS
+from bot.wording.general import (
+    ALTERNATE_DAYS,
+    ASK_WHICH_SCENARIO,
+    ASK_WHICH_TERM,
+    CLOSING,
+    DOCUMENTED_SCHEDULE_PHRASE,
+    OTHER_PRODUCT,
+    TOPIC_LEADS,
+    TOPICS_OFFERING_CARE_TEAM,
+    asked_about_product,
 )
 
 SCENARIOS: tuple[str, ...] = ("absorption problem", "mild deficiency", "neurologic symptoms", "diet-related")
-PRODUCTS: tuple[str, ...] = ("cyanocobalamin", "hydroxocobalamin")
-LAB_TESTS: tuple[str, ...] = ("serum B12", "blood count", "MMA", "reticulocytes", "folate", "potassium")
+ANSWERABLE_INTENTS: tuple[str, ...] = GENERAL_INTENTS + TOPIC_INTENTS
 
 
 @dataclass(frozen=True)
 class GeneralAnswer:
     text: str
     fact_ids: tuple[str, ...]
+    more: tuple[str, ...] = ()  # parts a "tell me more" gives
+    offers_care_team: bool = False
+    parts: tuple[str, ...] = ()  # the text of each part, in order (without the closing line)
 
 
 # --- entity values → canonical keys -------------------------------------------------------------------
@@ -140,27 +135,22 @@ def _first_key(values: Sequence[str], mapper) -> str | None:
 
 
 # --- recipes ------------------------------------------------------------------------------------------
-# Fixed recipes: 2-4 parts plus the closing sentence keeps every answer within 2-5 short sentences.
+# (said first, given on "tell me more"). The first part answers the question; the starting dose names
+# both the seed article's and the UK regimen with their sources, because the sources differ.
 
-_FIXED: dict[str, tuple[str, ...]] = {
-    # Seed regimen and UK loading differ, so both are named with their sources, plus "schedules differ".
-    "ask_typical_starting_dose": ("replenishment_seed", "faq_starting_dose", "uk_loading", "regimens_differ"),
-    "ask_switch_to_oral": ("faq_switch_to_oral", "oral_maintenance_bsh", "oral_trials"),
-    "ask_injection_vs_tablet": (
-        "injections_bypass_gut",
-        "injections_when_oral_not_enough",
-        "label_pa_lifelong",
+_FIXED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ask_typical_starting_dose": (
+        ("replenishment_seed", "faq_starting_dose", "uk_loading", "regimens_differ"), ("replenishment_with_follow_up",)
     ),
-    "ask_more_is_better": ("more_not_better", "when_clinicians_intensify", "replenishment_with_follow_up"),
-    "ask_neurologic_symptoms": ("neuro_bridge", "uk_neuro_loading", "cks_neuro_urgent", "neuro_red_flag"),
-    "ask_recovery_time": ("reticulocytes_rise", "blood_count_at_8_weeks", "neuro_bridge", "nice_review"),
+    "ask_switch_to_oral": (("faq_switch_to_oral", "oral_maintenance_bsh"), ("oral_trials",)),
+    "ask_injection_vs_tablet": (("injections_bypass_gut", "injections_when_oral_not_enough"), ("label_pa_lifelong",)),
+    "ask_more_is_better": (("more_not_better", "when_clinicians_intensify"), ("replenishment_with_follow_up",)),
+    "ask_neurologic_symptoms": (("neuro_bridge", "neuro_red_flag"), ("uk_neuro_loading", "cks_neuro_urgent")),
+    "ask_recovery_time": (("reticulocytes_rise", "neuro_bridge"), ("blood_count_at_8_weeks", "nice_review")),
     "ask_side_effects": (
-        "generally_well_tolerated",
-        "common_side_effects",
-        "allergy_red_flags",
-        "interactions_review",
+        ("common_side_effects", "allergy_red_flags"), ("generally_well_tolerated", "interactions_review")
     ),
-    "ask_weekly_meaning": ("weekly_is_a_phase", "faq_weekly_duration", "nice_continue_or_space"),
+    "ask_weekly_meaning": (("weekly_is_a_phase", "faq_weekly_duration"), ("nice_continue_or_space",)),
 }
 
 _MONITORING_BY_LAB: dict[str | None, tuple[str, ...]] = {
@@ -174,7 +164,7 @@ _MONITORING_BY_LAB: dict[str | None, tuple[str, ...]] = {
 }
 
 _SCENARIO_PARTS: dict[str | None, tuple[str, ...]] = {
-    None: ("scenario_overview", _ASK_WHICH_SCENARIO),
+    None: ("scenario_overview", ASK_WHICH_SCENARIO),
     "absorption problem": ("scenario_absorption", "injections_bypass_gut"),
     "mild deficiency": ("scenario_mild", "severity_shapes_start"),
     "neurologic symptoms": ("scenario_neurologic", "neuro_red_flag"),
@@ -184,38 +174,93 @@ _SCENARIO_PARTS: dict[str | None, tuple[str, ...]] = {
 _PRODUCT_PARTS: dict[str | None, tuple[str, ...]] = {
     None: ("products_vary", "hydroxo_retained", "uk_hydroxo_usual"),
     "hydroxocobalamin": (
-        "You asked about hydroxocobalamin, so here is how it compares.",
-        "products_vary",
-        "hydroxo_retained",
-        "uk_hydroxo_usual",
+        asked_about_product("hydroxocobalamin"), "products_vary", "hydroxo_retained", "uk_hydroxo_usual"
     ),
-    "cyanocobalamin": (
-        "You asked about cyanocobalamin, so here is how it compares.",
-        "products_vary",
-        "us_cyano_labels",
-        "uk_hydroxo_usual",
-    ),
+    "cyanocobalamin": (asked_about_product("cyanocobalamin"), "products_vary", "us_cyano_labels", "uk_hydroxo_usual"),
+}
+
+# Glossary: a term the patient names → its fact (and a related one given on "tell me more").
+TERMS: dict[str, tuple[str, ...]] = {
+    "serum B12": ("term_serum_b12", "confirm_tests"),
+    "CBC": ("term_cbc", "monitoring_core"),
+    "MCV": ("term_mcv",),
+    "MMA": ("term_mma", "monitoring_mma"),
+    "homocysteine": ("term_homocysteine", "monitoring_mma"),
+    "reticulocytes": ("reticulocytes_rise",),
+    "replenishment": ("term_replenishment", "weekly_is_a_phase"),
+    "maintenance": ("term_maintenance", "nice_continue_or_space"),
+    "pernicious anaemia": ("term_pernicious_anaemia", "label_pa_lifelong"),
+    "intrinsic factor": ("term_intrinsic_factor", "injections_bypass_gut"),
+    "intramuscular": ("term_intramuscular",),
+    "deep subcutaneous": ("term_deep_subcutaneous",),
+}
+_TERM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("intrinsic factor", re.compile(r"intrinsic")),
+    ("pernicious anaemia", re.compile(r"pernic|\bpa\b")),
+    ("homocysteine", re.compile(r"homocyst")),
+    ("MMA", re.compile(r"\bmma\b|methylmalon")),
+    ("MCV", re.compile(r"\bmcv\b|mean (?:cell|corpuscular) volume")),
+    ("CBC", re.compile(r"\b(?:cbc|fbc)\b|(?:full|complete) blood count|blood count")),
+    ("reticulocytes", re.compile(r"retic")),
+    ("serum B12", re.compile(r"serum|b12 level|level of b12")),
+    ("deep subcutaneous", re.compile(r"sub-?cut|\bsc\b|\bsubq\b|under the skin")),
+    ("intramuscular", re.compile(r"intra-?muscular|\bim\b|into the muscle")),
+    ("replenishment", re.compile(r"replenish|loading|load(?:ing)? dose")),
+    ("maintenance", re.compile(r"maint[ae]n")),
+)
+
+# Topics: the honest lead (bot/wording/general.py) plus the sourced facts that do apply.
+_TOPIC_PARTS: dict[str, tuple[str, ...]] = {
+    "ask_appointment_change": (),
+    "ask_self_injection": ("generally_well_tolerated",),
+    "ask_pregnancy": ("nice_review",),
+    "ask_interactions": ("interactions_review",),
+    "ask_lab_preparation": (),
+    "ask_buy_online": ("generally_well_tolerated", "products_vary"),
+    "ask_cost": (),
 }
 
 
-def _parts_for(intent: str, entities: Mapping[str, Sequence[str]] | None) -> tuple[str, ...]:
+_ALTERNATE = re.compile(r"every (?:other|second|2(?:nd)?|two) days?|alternate days?|every 48 hours", re.IGNORECASE)
+
+
+def term_for(text: str) -> str | None:
+    """"fbc", "what's MMA", "sub-cut" → the glossary term (a key of TERMS), or None."""
+    return _first_match(text, _TERM_PATTERNS)
+
+
+def _parts_for(intent: str, entities: Mapping[str, Sequence[str]] | None,
+               text: str = "") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(parts said first, parts for "tell me more")."""
+    if intent == "ask_weekly_meaning" and _ALTERNATE.search(text or ""):
+        first, rest = _FIXED[intent]
+        return (ALTERNATE_DAYS, *first[:1]), first[1:] + rest
     if intent in _FIXED:
         return _FIXED[intent]
     if intent == "ask_deficiency_scenario":
-        return _SCENARIO_PARTS[_first_key(_entity_values(entities, "scenario"), scenario_for)]
+        return _SCENARIO_PARTS[_first_key(_entity_values(entities, "scenario"), scenario_for)], ()
     if intent == "ask_monitoring_labs":
-        return _MONITORING_BY_LAB[_first_key(_entity_values(entities, "lab_test"), lab_test_for)]
+        return _MONITORING_BY_LAB[_first_key(_entity_values(entities, "lab_test"), lab_test_for)], ()
     if intent == "ask_product_difference":
         named = _entity_values(entities, "product")
         product = _first_key(named, product_for)
         if named and product is None:
-            return (_OTHER_PRODUCT, "products_vary", "hydroxo_retained")
-        return _PRODUCT_PARTS[product]
+            return (OTHER_PRODUCT, "products_vary", "hydroxo_retained"), ()
+        return _PRODUCT_PARTS[product], ()
+    if intent == "ask_term_meaning":
+        candidates = [*_entity_values(entities, "term"), *_entity_values(entities, "lab_test"), text]
+        term = _first_key(candidates, term_for)
+        if term is None:
+            return (ASK_WHICH_TERM,), ()
+        return TERMS[term][:1], TERMS[term][1:]
+    if intent in _TOPIC_PARTS:
+        return (TOPIC_LEADS[intent], *_TOPIC_PARTS[intent]), ()
     raise KeyError(f"not a general intent: {intent!r}")
 
 
-def _compose(parts: Sequence[str], closing: bool = True) -> GeneralAnswer:
-    """Fact ids become their sourced text; anything else is a connective sentence from this module."""
+def _compose(parts: Sequence[str], closing: bool = True, more: Sequence[str] = (),
+             offers_care_team: bool = False) -> GeneralAnswer:
+    """Fact ids become their sourced text; anything else is a connective sentence (bot/wording/general.py)."""
     sentences: list[str] = []
     fact_ids: list[str] = []
     for part in parts:
@@ -224,19 +269,26 @@ def _compose(parts: Sequence[str], closing: bool = True) -> GeneralAnswer:
         else:
             sentences.append(fact(part).text)
             fact_ids.append(part)
+    parts_text = tuple(sentences)
     if closing:
         sentences.append(CLOSING)
-    return GeneralAnswer(text=" ".join(sentences), fact_ids=tuple(fact_ids))
+    return GeneralAnswer(text=" ".join(sentences), fact_ids=tuple(fact_ids), more=tuple(more),
+                         offers_care_team=offers_care_team, parts=parts_text)
 
 
-def answer_general(intent: str, entities: Mapping[str, Sequence[str]] | None = None) -> GeneralAnswer:
-    """The general answer for `intent`, shaped by `scenario`, `product` or `lab_test` entities if given.
+def answer_general(intent: str, entities: Mapping[str, Sequence[str]] | None = None, text: str = "",
+                   *, more: bool = False) -> GeneralAnswer:
+    """The general answer for `intent`, shaped by `scenario`, `product`, `lab_test` or `term` entities (or,
+    for a glossary question, the words of `text`). With `more`, the parts kept for "tell me more".
 
-    Raises KeyError for an intent that is not in GENERAL_INTENTS (plan-specific intents go elsewhere).
+    Raises KeyError for an intent that is not a general or topic intent (plan-specific intents go elsewhere).
     """
-    if intent not in GENERAL_INTENTS:
+    if intent not in ANSWERABLE_INTENTS:
         raise KeyError(f"not a general intent: {intent!r}")
-    return _compose(_parts_for(intent, entities))
+    first, rest = _parts_for(intent, entities, text)
+    if more:
+        return _compose(rest) if rest else GeneralAnswer("", ())
+    return _compose(first, more=rest, offers_care_team=intent in TOPICS_OFFERING_CARE_TEAM)
 
 
 def next_step_text() -> GeneralAnswer:
@@ -254,3 +306,6 @@ def more_is_not_better_text() -> GeneralAnswer:
 def maintenance_overview() -> GeneralAnswer:
     """General maintenance patterns (seed and UK, both named), for a maintenance question with no plan."""
     return _compose(("maintenance_seed", "uk_maintenance", "uk_maintenance_neuro", "regimens_differ"))
+
+
+__all__ = ["CLOSING", "DOCUMENTED_SCHEDULE_PHRASE", "GENERAL_INTENTS", "LAB_TESTS", "PRODUCTS", "SCENARIOS", "TERMS"]

@@ -97,8 +97,22 @@ class PlanFile:
 
 
 @dataclass(frozen=True)
+class ReportedInjection:
+    """An injection the patient told the bot about; the clinic has not confirmed it yet (or has decided)."""
+
+    id: int
+    reference: str
+    on: date
+    reported_at: datetime
+    status: str = "pending"  # pending | confirmed | rejected
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PlanRecord:
-    """The newest stored plan version of a patient, with every injection recorded for them."""
+    """The newest stored plan version of a patient, with every injection recorded for them and the
+    injections they reported that the clinic has not confirmed yet."""
 
     patient: Patient
     plan: Plan
@@ -107,6 +121,15 @@ class PlanRecord:
     plan_version_id: int
     imported_at: datetime | None = None
     extra: dict = field(default_factory=dict)
+    reported: tuple[ReportedInjection, ...] = ()
+
+    @property
+    def injections_for_schedule(self) -> tuple[Injection, ...]:
+        """Clinic records plus pending patient reports (a date the clinic recorded wins): what the dates
+        are worked out from."""
+        known = {i.on for i in self.injections_given}
+        extra = tuple(Injection(r.on) for r in self.reported if r.status == "pending" and r.on not in known)
+        return tuple(sorted(self.injections_given + extra, key=lambda i: i.on))
 
 
 @dataclass(frozen=True)
@@ -131,3 +154,16 @@ class FollowUp:
     plan_version: int | None
     created_at: datetime
     status: str = "open"
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    id: int
+    username: str
+    password_hash: str
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None

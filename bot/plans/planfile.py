@@ -9,7 +9,7 @@ and the raw text of every value (so `on:` stays a key, not the boolean YAML 1.1 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -18,12 +18,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.dates import parse_relative
 from bot.plans.model import Dose, Injection, Interval, LabCheck, Patient, Phase, Plan, PlanFile
-from bot.plans.schedule import phase_dates
+from bot.plans.rules import plan_problems
+from bot.vocabulary import INDICATIONS, PHASES, PRODUCTS, ROUTES
 
-PRODUCTS = ("cyanocobalamin", "hydroxocobalamin")
-ROUTES = ("intramuscular", "deep subcutaneous")
-INDICATIONS = ("absorption problem", "mild deficiency", "neurologic symptoms", "diet-related")
-PHASES = ("replenishment", "maintenance")
 _UNITS = {"mcg": "mcg", "microgram": "mcg", "micrograms": "mcg", "µg": "mcg", "ug": "mcg",
           "mg": "mg", "milligram": "mg", "milligrams": "mg"}
 _DOSE = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*([a-zA-Zµ]+)\s*$")
@@ -70,10 +67,22 @@ class _Reader:
         self.path = path
         self.today = today
         self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}  # field → line of its value, to place the rules' problems
 
     def problem(self, node: Node | None, field: str, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
         self.problems.append(Problem(self.path, line, field or "(file)", message))
+
+    def at(self, field: str, node: Node) -> None:
+        self.lines[field] = node.start_mark.line + 1
+
+    def line_of(self, field: str) -> int:
+        """The line of `field`, else of the nearest enclosing field that was read (`a.b[1].c` → `a.b[1]`)."""
+        while field:
+            if field in self.lines:
+                return self.lines[field]
+            field = re.sub(r"(?:\.[^.\[\]]+|\[\d+\])$", "", field) if re.search(r"[.\[]", field) else ""
+        return 1
 
     def mapping(self, node: Node, field: str, allowed: dict[str, bool]) -> dict[str, tuple[Node, Node]] | None:
         """Keys → (key node, value node). `allowed` maps each key to whether it is required."""
@@ -81,6 +90,8 @@ class _Reader:
             self.problem(node, field, "must be a mapping of keys and values")
             return None
         found: dict[str, tuple[Node, Node]] = {}
+        if field:
+            self.at(field, node)
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
             name = f"{field}.{key}" if field else key
@@ -99,6 +110,7 @@ class _Reader:
         if entry is None:
             return None
         key_node, node = entry
+        self.at(field, node)
         if not isinstance(node, ScalarNode) or node.tag == "tag:yaml.org,2002:null" or not str(node.value).strip():
             self.problem(node if isinstance(node, ScalarNode) else key_node, field, "must be a non-empty text")
             return None
@@ -153,6 +165,7 @@ class _Reader:
         if entry is None:
             return []
         key_node, node = entry
+        self.at(field, node)
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not required:
             return []
         if not isinstance(node, SequenceNode):
@@ -180,13 +193,16 @@ def parse_plan_text(text: str, path: str = "<string>", today: date | None = None
     patient = _patient(reader, top.get("patient"))
     plan = _plan(reader, top.get("plan"))
     injections = _injections(reader, top.get("injections_given"))
-    _cross_checks(reader, plan, injections)
-    if reader.problems or patient is None or plan is None:
+    if patient is not None and plan is not None and injections is not None:
+        # the rules every format shares, in file order so each problem names the entry it is about
+        planfile = PlanFile(patient=patient, plan=plan, injections_given=tuple(injections))
+        for field, message in plan_problems(planfile, today):
+            reader.problems.append(Problem(path, reader.line_of(field), field, message))
+    if reader.problems or patient is None or plan is None or injections is None:
         if not reader.problems:
             reader.problem(root, "(file)", "is incomplete")
         raise PlanFileError(sorted(reader.problems, key=lambda p: p.line))
-    return PlanFile(patient=patient, plan=plan, injections_given=tuple(sorted((i for i, _, _ in injections),
-                                                                              key=lambda i: i.on)))
+    return replace(planfile, injections_given=tuple(sorted(injections, key=lambda i: i.on)))
 
 
 def parse_plan_file(path: str | Path, today: date | None = None) -> PlanFile:
@@ -207,12 +223,7 @@ def _patient(reader: _Reader, entry: tuple[Node, Node] | None) -> Patient | None
     reference = reader.text(fields.get("reference"), "patient.reference")
     name = reader.text(fields.get("name"), "patient.name")
     born = reader.date(fields.get("date_of_birth"), "patient.date_of_birth")
-    if born and born > reader.today:
-        reader.problem(fields["date_of_birth"][1], "patient.date_of_birth", "is in the future")
-    if reference and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", reference):
-        reader.problem(fields["reference"][1], "patient.reference", "may only hold letters, digits, '-', '_' and '.'")
-        reference = None
-    if reference and name and born and born <= reader.today:
+    if reference and name and born:
         return Patient(reference.upper(), name, born)
     return None
 
@@ -223,43 +234,32 @@ PHASE_KEYS = {"phase": True, "dose": True, "every": True, "doses": False, "until
 
 
 def _plan(reader: _Reader, entry: tuple[Node, Node] | None) -> Plan | None:
+    """The plan as written (phases in file order, duplicates included), or None when any part of it is
+    unreadable; the cross-field rules run on it afterwards (bot/plans/rules.py)."""
     if entry is None:
         return None
     f = reader.mapping(entry[1], "plan", PLAN_KEYS)
     if f is None:
         return None
-    documented_on = reader.date(f.get("documented_on"), "plan.documented_on")
-    if documented_on and documented_on > reader.today:
-        reader.problem(f["documented_on"][1], "plan.documented_on", "is in the future")
     values = dict(
         documented_by=reader.text(f.get("documented_by"), "plan.documented_by"),
-        documented_on=documented_on,
+        documented_on=reader.date(f.get("documented_on"), "plan.documented_on"),
         product=reader.text(f.get("product"), "plan.product", choices=PRODUCTS),
         strength=reader.text(f.get("strength"), "plan.strength"),
         route=reader.text(f.get("route"), "plan.route", choices=ROUTES),
         indication=reader.text(f.get("indication"), "plan.indication", choices=INDICATIONS),
     )
+    complete = all(v is not None for v in values.values())
     phases = []
-    seen: dict[str, int] = {}
     for n, node in enumerate(reader.sequence(f.get("phases"), "plan.phases", required=True)):
         phase = _phase(reader, node, f"plan.phases[{n}]")
-        if phase is None:
-            continue
-        if phase.kind in seen:
-            reader.problem(node, f"plan.phases[{n}].phase", f"a {phase.kind} phase is already given")
-            continue
-        seen[phase.kind] = n
-        phases.append((phase, node))
-    if seen.get("maintenance", -1) >= 0 and seen.get("replenishment", 10**6) < 10**6 \
-            and seen["maintenance"] < seen["replenishment"]:
-        n = seen["maintenance"]
-        reader.problem(phases[0][1], f"plan.phases[{n}].phase", "maintenance is listed before replenishment")
-    if "phases" in f and not any(p.kind == "replenishment" for p, _ in phases) and not reader.problems:
-        reader.problem(f["phases"][1], "plan.phases", "needs a replenishment phase")
+        complete = complete and phase is not None
+        phases.append(phase)
     lab_checks = []
     for n, node in enumerate(reader.sequence(f.get("lab_checks"), "plan.lab_checks")):
         fields = reader.mapping(node, f"plan.lab_checks[{n}]", {"due_on": True, "tests": True})
         if fields is None:
+            complete = False
             continue
         due = reader.date(fields.get("due_on"), f"plan.lab_checks[{n}].due_on")
         tests = [reader.text((t, t), f"plan.lab_checks[{n}].tests[{k}]")
@@ -267,12 +267,15 @@ def _plan(reader: _Reader, entry: tuple[Node, Node] | None) -> Plan | None:
                                                        required=True))]
         if due and tests and all(tests):
             lab_checks.append(LabCheck(due, tuple(tests)))
+        else:
+            complete = False
     reassess_on = reader.date(f.get("reassess_on"), "plan.reassess_on")
     notes = reader.text(f.get("notes"), "plan.notes") if "notes" in f else None
-    _phase_order(reader, phases, reassess_on)
-    if any(v is None for v in values.values()) or not phases:
+    if "reassess_on" in f and reassess_on is None or "notes" in f and notes is None:
+        complete = False
+    if not complete or not phases:
         return None
-    return Plan(**values, phases=tuple(p for p, _ in phases), reassess_on=reassess_on,
+    return Plan(**values, phases=tuple(phases), reassess_on=reassess_on,
                 lab_checks=tuple(sorted(lab_checks, key=lambda c: c.due_on)), notes=notes)
 
 
@@ -286,57 +289,28 @@ def _phase(reader: _Reader, node: Node, field: str) -> Phase | None:
     doses = reader.positive_int(f.get("doses"), f"{field}.doses")
     until = reader.date(f.get("until"), f"{field}.until")
     starts_on = reader.date(f.get("starts_on"), f"{field}.starts_on")
-    if "doses" in f and "until" in f:
-        reader.problem(f["until"][0], f"{field}.until", "give either `doses` or `until`, not both")
-    if kind == "replenishment" and "starts_on" not in f:
-        reader.problem(node, f"{field}.starts_on", "is missing (a replenishment phase needs its start date)")
-    if until and starts_on and until < starts_on:
-        reader.problem(f["until"][1], f"{field}.until", "is before starts_on")
-    if kind is None or dose is None or every is None:
+    given = {"doses": doses, "until": until, "starts_on": starts_on}
+    if kind is None or dose is None or every is None or any(k in f and v is None for k, v in given.items()):
         return None
     return Phase(kind, dose, every, doses=doses, until=until, starts_on=starts_on)  # type: ignore[arg-type]
 
 
-def _phase_order(reader: _Reader, phases: list[tuple[Phase, Node]], reassess_on: date | None) -> None:
-    by_kind = {p.kind: (p, node) for p, node in phases}
-    if "replenishment" not in by_kind or "maintenance" not in by_kind:
-        return
-    (rep, _), (main, main_node) = by_kind["replenishment"], by_kind["maintenance"]
-    if not (rep.starts_on and main.starts_on):
-        return
-    index = next(n for n, (p, _) in enumerate(phases) if p.kind == "maintenance")
-    if main.starts_on <= rep.starts_on:
-        reader.problem(main_node, f"plan.phases[{index}].starts_on", "maintenance starts before replenishment does")
-        return
-    planned = phase_dates(rep, stop_before=reassess_on)
-    if (rep.doses or rep.until) and planned and main.starts_on <= planned[-1]:
-        reader.problem(main_node, f"plan.phases[{index}].starts_on",
-                       f"maintenance starts before the last replenishment dose ({planned[-1].isoformat()})")
-
-
-def _injections(reader: _Reader, entry: tuple[Node, Node] | None) -> list[tuple[Injection, Node, int]]:
-    found = []
+def _injections(reader: _Reader, entry: tuple[Node, Node] | None) -> list[Injection] | None:
+    """The injections in file order, or None when any entry is unreadable."""
+    found: list[Injection] = []
+    complete = True
     for n, node in enumerate(reader.sequence(entry, "injections_given")):
         f = reader.mapping(node, f"injections_given[{n}]", {"on": True, "dose": False})
         if f is None:
+            complete = False
             continue
         on = reader.date(f.get("on"), f"injections_given[{n}].on")
         dose = reader.dose(f.get("dose"), f"injections_given[{n}].dose") if "dose" in f else None
-        if on and on > reader.today:
-            reader.problem(f["on"][1], f"injections_given[{n}].on", "is in the future")
-        elif on:
-            found.append((Injection(on, dose), f["on"][1], n))
-    return found
-
-
-def _cross_checks(reader: _Reader, plan: Plan | None, injections: list[tuple[Injection, Node, int]]) -> None:
-    if plan is None:
-        return
-    starts = [p.starts_on for p in plan.phases if p.starts_on]
-    if not starts:
-        return
-    first = min(starts)
-    for injection, node, n in injections:
-        if injection.on < first:
-            reader.problem(node, f"injections_given[{n}].on",
-                           f"is before the plan starts ({first.isoformat()})")
+        if on is None or ("dose" in f and dose is None):
+            complete = False
+            continue
+        found.append(Injection(on, dose))
+    if entry is not None and not isinstance(entry[1], SequenceNode) and not (
+            isinstance(entry[1], ScalarNode) and entry[1].tag == "tag:yaml.org,2002:null"):
+        complete = False
+    return found if complete else None

@@ -8,13 +8,11 @@ from, so the rules exist once and every format reports them the same way.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from bot.identity import REFERENCE_FORMAT
 from bot.plans.model import PlanFile
 from bot.plans.schedule import phase_dates
-
-REFERENCE_CHARS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def plan_problems(planfile: PlanFile, today: date) -> list[tuple[str, str]]:
@@ -23,8 +21,9 @@ def plan_problems(planfile: PlanFile, today: date) -> list[tuple[str, str]]:
     add = lambda field, message: problems.append((field, message))  # noqa: E731
     patient, plan = planfile.patient, planfile.plan
 
-    if not REFERENCE_CHARS.fullmatch(patient.reference):
-        add("patient.reference", "may only hold letters, digits, '-', '_' and '.'")
+    if not REFERENCE_FORMAT.fullmatch(patient.reference.upper()):
+        add("patient.reference", f"{patient.reference!r} is not a patient reference in the clinic's format: letters, "
+                                 "a dash and digits, such as MRN-1042 (the chat must be able to read it back)")
     if patient.date_of_birth > today:
         add("patient.date_of_birth", "is in the future")
     if plan.documented_on > today:
@@ -35,8 +34,8 @@ def plan_problems(planfile: PlanFile, today: date) -> list[tuple[str, str]]:
         where = f"plan.phases[{n}]"
         if phase.kind in seen:
             add(f"{where}.phase", f"a {phase.kind} phase is already given")
-            continue
-        seen[phase.kind] = n
+        else:
+            seen[phase.kind] = n
         if phase.doses is not None and phase.until is not None:
             add(f"{where}.until", "give either `doses` or `until`, not both")
         if phase.doses is not None and phase.doses < 1:

@@ -1,0 +1,207 @@
+"""Dose words, and the wider ways of asking for a dose change, for dose_requests.py.
+
+The dose vocabulary (DOSE, AMOUNT, OK) lives here so both modules share it. The phrase groups below widen
+dose_requests.py's own patterns (each is a tuple of regex strings joined there):
+- CUES: someone else asks ("can my husband ...", "my partner wants to ...", "can the nurse give me ...");
+- STRONG: requests on their own ("put my dose up", "could my dose go down", "can I not have my next one");
+- CHANGE: change phrases that need a cue: another interval ("every 12 weeks", "fortnightly", "longer between"),
+  another product or strength ("switch to hydroxocobalamin", "the higher strength"), two together, leaving one
+  out, taking less or more, stopping, a stock of injections before travelling, "more than 1 mg";
+- SELF_ADJUSTED: a change already made, by the patient or someone in their care ("skipped on purpose",
+  "injecting half each time", "moved myself onto monthly", "my daughter gave herself an extra shot");
+- APPROVAL: "is it safe for me to inject 1500 mcg?", "is taking two in one week ok in my case?".
+ELLIPTICAL catches a bare request ("extra shot before my exams?", "2 shots at once next week ok?"),
+HAD_EXTRA + WAS_THAT_OK an extra dose reported and then asked about ("so I had two this week, was that ok?").
+"""
+
+from __future__ import annotations
+
+import re
+
+_DOSE_NOUN = (
+    r"(?:doses?|dosages?|dosing|shots?|injections?|jabs?|b12|needles?|mcg|micrograms?|mg|milligrams?|ug|"
+    r"\u00b5g|ampoules?|ampules?|vials?|"
+    r"amount|cobalamin|cyanocobalamin|hydroxocobalamin|one|ones)"
+)
+# "injection record", "injection site" and the like are not doses.
+_NOT_A_DOSE = (
+    r"(?! (?:record|records|card|diary|log|site|sites|appointment|schedule|plan|dates?|days?|times?|"
+    r"questions?|"
+    r"leaflet|kit|technique|nurse|clinic|results?|levels?)\b)"
+)
+DOSE = rf"{_DOSE_NOUN}{_NOT_A_DOSE}"
+AMOUNT = r"\d[\d.]* ?(?:mcg|micrograms?|mg|milligrams?|ug|\u00b5g|ml|mls)\b"
+OK = (
+    r"(?:ok|okay|alright|all right|fine|safe|too much|too little|too high|too low|enough|good|better|"
+    r"suitable|allowed|a problem|dangerous|harmful|bad)"
+)
+_PEOPLE = (
+    r"(?:husband|wife|partner|son|daughter|mum|mom|mother|dad|father|child|kid|boy|girl|nan|gran|granny|grandma|"
+    r"grandad|grandpa|brother|sister|friend|flatmate|baby|teenager|teen)"
+)
+# Someone in the patient's care, as the subject: "my husband", "my son's", "he", "she".
+OTHER = rf"(?:(?:my|our|his|her) (?:\S+ )?{_PEOPLE}(?:'s)?|he|she|they|he's|she's)"
+_CLINICIAN = (
+    r"(?:the|my|our) (?:nurse|doctor|gp|clinic|surgery|pharmacist|practice|team|care team|clinician|haematologist|"
+    r"consultant|specialist)"
+)
+_SUBJECT = rf"(?:i|i've|i have|we|{OTHER})"
+_PRODUCT_NAME = r"(?:hydroxo\w*|cyano\w*|methyl\w*|adenosyl\w*)"
+_FREQUENCY = (
+    r"(?:fortnightly|weekly|monthly|daily|quarterly|bi ?weekly|bi ?monthly|three monthly|3 monthly|"
+    r"every (?:\d+|two|three|four|six|eight|twelve|few|couple of|other) (?:days?|weeks?|months?)|every fortnight)"
+)
+
+CUES = (
+    rf"\b(?:can|could|may|should|shall) {OTHER}\b",
+    rf"\b(?:can|could|would|will|may) {_CLINICIAN}\b",
+    rf"\b{OTHER} (?:wants?|needs?|would like|'d like|is (?:going|planning|thinking|hoping)|wishes|plans?|asked|asks|"
+    r"is asking|was asking|wondered|wonders|would prefer|would rather|'d rather|prefers)\b",
+    r"\b(?:is|would) it (?:be )?(?:ok|okay|alright|all right|fine|safe|possible|allowed) (?:for|if)\b",
+    r"\b(?:is there any chance|is there a way|would there be)\b",
+    # chat without a subject: "wanna take 2 this week", "thinking of stopping"
+    r"^(?:(?:really|just|so|and|but|hi|hey) )*(?:want to|wanted to|need to|would like to|thinking of|thinking about|"
+    r"planning to|planning on|hoping to|going to|gonna|gunna|considering)\b",
+)
+
+STRONG = (
+    rf"\b(?:put|bring|move|turn|push|knock|take|get) (?:my|the|his|her|their|\S+'s) (?:\S+ )?(?:{DOSE}|dosage|"
+    r"strength) (?:up|down)\b",
+    rf"\b(?:can|could|may|might|should) (?:my|the|his|her|\S+'s) (?:{DOSE}|dosage|strength) (?:go|come|be (?:put|"
+    r"brought|taken|moved|knocked|turned)) (?:up|down)\b",
+    r"\b(?:can|could|may) (?:i|we|he|she) (?:just )?not (?:have|take|do|get|bother with|go for)\b"
+    r"|\b(?:i'd|i would|he'd|she'd) rather not (?:have|take|do|get)\b"
+    r"|\b(?:is it|would it be) (?:ok|okay|alright|fine) (?:if (?:i|he|she) (?:don't|didn't|doesn't)|not to|to not) "
+    r"(?:have|take|do|get|go)\b",
+    r"\b(?:make up for|catch up on|catch up with|compensate for|make up)(?: \S+){0,4}? (?:with|by (?:having|taking|"
+    r"doing)) (?:a |an )?(?:double|extra|two|2|another|second|both|bigger|higher)\b",
+)
+
+# two at once: "the missed one and this week's together", "both on the same day"
+_TOGETHER = (
+    r"(?<!next )\b(?:(?:both|two|2|them|the two)(?! (?:appointments?|copies|visits?|people|of us|kids|children|"
+    r"things|tablets|pills|paracetamol|ibuprofen|bookings?|slots?)\b)|"
+    rf"(?:one|{DOSE}|week's|weeks|it) and (?:\S+ ){{0,3}}?(?:one|{DOSE}|week's|weeks))"
+    r"(?: \S+){0,3}? (?:together|at once|at the same time|on the same day|same day|close together|back to back|"
+    r"in one go|one after the other|in the same week)\b",
+)
+TOGETHER = re.compile("|".join(_TOGETHER))
+# Another vaccine on the same day is not two doses of theirs.
+OTHER_VACCINE = re.compile(
+    r"\b(?:flu|covid|vaccines?|vaccinations?|shingles|tetanus|pneumonia|pneumococcal|mmr|hpv|travel jabs?|whooping)\b"
+)
+
+CHANGE = (
+    rf"\b(?:more|less|higher|lower|bigger|smaller|stronger|weaker) than (?:my |the |what )?(?:{AMOUNT}|(?:current|"
+    r"usual|normal|prescribed|present) (?:dose|amount|strength)|i'm on|i am on|i get|i'm getting|i have|this|that|now)",
+    r"\b(?:twice|double|triple|half|three times|two times|2x|x2) (?:the|my|as much|as many|as often)\b",
+    rf"\b(?:(?:a|an|one more|1 more) (?:second|third|fourth|further|additional|fresh)|one more|1 more) {DOSE}\b",
+    *_TOGETHER,
+    r"\b(?:one|a (?:shot|jab|dose|injection)) (?:\S+ ){1,2}and (?:another|one|a second)(?: \S+){1,2}|"
+    r"\bclose (?:together|to each other)\b|\b(?:\d+|a|one|two|three|few|couple of) days? apart\b",
+    # leaving one out
+    rf"\b(?:leave|leaving|left) (?:out|off) (?:a|one|my|the|this|next|that)\b|\b(?:leave|leaving) (?:a|one|my|the|"
+    rf"this|next|that) (?:\S+ )?{DOSE} out\b|\b(?:omit|omitting|forgo|go without|do without|give (?:it|them|the \S+|"
+    r"my \S+|this one|next one|(?:this|next) week's) a miss|not bother with)\b",
+    # another interval
+    r"\bevery (?:\d+|two|three|four|five|six|eight|ten|twelve|few|couple of|other|single|1|one) (?:days?|weeks?|"
+    r"months?)\b|\bevery fortnight\b",
+    rf"\b(?:do|have|go|stay|keep|switch|move|change|be|get|take|stick|carry on|continue)(?: (?:it|them|my \S+|the \S+|"
+    rf"on|to|onto|with|going|back))* {_FREQUENCY}\b",
+    r"\b(?:stay|keep|carry on|continue|remain) (?:on|with|doing|having|taking|going)(?: \S+){0,3}? (?:forever|"
+    r"indefinitely|permanently|for longer|longer|for life|for good|for another|an extra|beyond)\b",
+    r"\b(?:longer|shorter|more time|less time|bigger gaps?|smaller gaps?|longer gaps?|shorter gaps?|extra time|"
+    r"more space|a longer break|a bigger break)(?: \S+){0,2}? (?:between|in between|apart)\b"
+    r"|\b(?:wait|leave|go) (?:a bit |a little |much )?longer (?:between|before (?:my|the) next)\b",
+    # another product or strength
+    rf"\b(?:change|changing|switch|switching|swap|swapping|move|moving|go|going|try|trying|put me|get me|be put|"
+    rf"be switched|be changed)(?: \S+){{0,4}}?(?: (?:to|onto|on|over to|for))? (?:the |a )?(?:{_PRODUCT_NAME}|"
+    rf"different "
+    r"(?:brand|type|kind|product|form|injection|one|make)|another (?:brand|type|kind|product|make)|other (?:one|"
+    r"type|kind|brand))\b",
+    r"\b(?:higher|lower|stronger|weaker|bigger|smaller|different|double|increased|reduced|other|next) (?:strength|"
+    r"concentration|formulation|preparation|potency)\b",
+    # taking less or more, or stopping, with nothing after
+    r"\b(?:take|have|use|inject|get|do) (?:a bit |a little |much |slightly |some |any )?(?:less|fewer|more)(?= (?:b12|"
+    r"of (?:it|them|the \S+|my \S+|b12)|each time|every time|per|please|then|instead|now|than|next time|this time|"
+    r"often|frequently)\b|$)",
+    r"(?<!^please )(?<!^pls )(?<!^just )(?<!^ok )(?<!^so )\b(?<!^)(?:stop|stopping|quit|quitting|give up|giving up|"
+    r"come off|"
+    r"coming off|pack(?:ing)? (?:it|them) in)(?: (?:now|altogether|for good|completely|then|already|for a while|"
+    r"for now|them|it|the lot))?(?: (?:now|since|as|because|cos|seeing as|that)\b.*)?$",
+    # a stock of injections before going away
+    rf"\b(?:a load|loads|lots|a lot|a bunch|a batch|plenty|a stack|a handful|a supply|a stock|a course|a block|"
+    rf"a run|a series) of (?:extra |more |b12 |spare )?{DOSE}",
+    r"\b(?:have|get|take|do|be given)(?: \S+){0,4}? (?:in advance|ahead of time|up front|upfront|before (?:i|we) "
+    r"(?:go|leave|travel|fly|head off)|to cover (?:me|the|my)|to last (?:me|the))\b",
+)
+# "I'd like my injections brought down to 500 mcg": the dose as the object of a passive change
+CHANGE = (*CHANGE, rf"\b(?:my|the|his|her|\S+'s) (?:\S+ )?(?:{DOSE}|dosage|strength) (?:brought|put|moved|knocked|"
+          r"turned|taken|pushed|changed|increased|decreased|reduced|lowered|raised|upped|dropped)(?: (?:up|down|back))?"
+          r" (?:to|up|down)\b")
+# Carrying medicine is not taking it: "can I take a load of ampoules with me on the plane?"
+CARRY = re.compile(r"\b(?:with me|on (?:the )?(?:plane|flight)|in my (?:bag|luggage|case|suitcase)|hand luggage)\b")
+
+SELF_ADJUSTED = (
+    # skipped or stopped on purpose
+    r"\b(?:skipped|missed|stopped|dropped|left out|didn't (?:have|take|do|bother with)|haven't (?:had|taken|done))"
+    r"(?: \S+){0,5}? (?:on purpose|deliberately|intentionally|purposely|purposefully|because (?:i|he|she) (?:felt|"
+    r"feel|was feeling|were feeling|'m feeling|am feeling|didn't feel|don't feel|didn't need|don't need)|as (?:i|he|"
+    r"she)"
+    r" felt (?:fine|better|ok|well|good))\b",
+    r"\b(?:decided|chose|choose|opted) (?:not )?to (?:skip|stop|miss|drop|not have|not take|have|take|go|space|move|"
+    r"cut|"
+    r"reduce|double|leave|inject|do)\b",
+    # part of a dose
+    r"\b(?:us|tak|inject|hav|giv|do)\w* (?:myself |himself |herself )?(?:only )?(?:half|a half|a third|a quarter|"
+    r"part) (?:of )?(?:an? |the |my |each |every |it )?(?:ampoules?|ampules?|doses?|injections?|vials?|shots?|"
+    r"syringes?|jabs?|amount|each time|every time|at a time|of it|it|one)\b",
+    # moved to another interval by themselves
+    r"\b(?:moved|switched|changed|put|gone|went|dropped|cut|stepped|swapped) (?:myself|himself|herself|themselves)"
+    r"(?: down| over| up| back)? (?:to|onto|on to|on|over to)\b",
+    r"\b(?:moved|switched|changed|gone|went|dropped|cut) (?:down |over |up |back )?(?:to|onto) (?:\S+ ){0,2}?"
+    r"(?:already|on my own|myself|without (?:asking|telling|checking))\b|\b(?:already|myself) (?:moved|switched|"
+    r"changed|gone|went|dropped|cut) (?:down |over |up |back )?(?:to|onto)\b",
+    r"\b(?:did|done|doing|gave|given|giving)(?: myself| himself| herself)? (?:my|his|her|their) own (?:injections?|"
+    r"jabs?|shots?|extra|top ?ups?|dose)\b",
+    # someone in their care
+    rf"\b{OTHER}(?: has| have|'s)?(?: just| accidentally| already| mistakenly)* (?:took|taken|injected|gave "
+    r"(?:himself|herself|themselves)|given (?:himself|herself|themselves)|did|done|had|used|doubled|skipped|stopped)"
+    r"(?: \S+){0,3}? (?:a double|double|an extra|extra|another|a second|two|2|three|3|twice|more|both|half|it|them)\b",
+)
+APPROVAL = (
+    rf"\b(?:is|would|will|could) (?:it|that|this) (?:be )?{OK}(?: for (?:me|him|her|us|my \S+))? (?:to|if (?:i|we|he|"
+    rf"she))(?: \S+){{0,4}}? (?:{AMOUNT}|two|2|three|3|double|extra|another|twice|both|a second|an extra|more|less)",
+    rf"\b(?:taking|having|getting|doing|injecting|giving (?:myself|him|her))(?: \S+){{0,2}}? (?:two|2|three|3|double|"
+    rf"extra|another|an extra|a second|more|both|twice)(?: \S+){{0,4}}? {OK}\b",
+)
+# Approvals need a personal or a dated context: "is taking two ok?" in general is a general question.
+PERSONAL_OR_DATED = re.compile(
+    r"\b(?:i|me|my|i'm|i've|myself|for me|in my case|next time|this week|next week|this time|this month|tomorrow|"
+    r"today|tonight|at once|together|in one week|in a week)\b"
+)
+ELLIPTICAL = re.compile(
+    rf"^(?:(?:an?|one|just|so|some|ok|and) )*(?:extra|another|additional|two|2|three|3|double|bigger|larger|higher|"
+    rf"stronger|lower|smaller|weaker|reduced|half|more)(?: \S+){{0,2}}? {DOSE}\b(?: (?!(?:better|work|works|worked|"
+    r"faster|help|helps|mean|means|cost|costs|do|does|did|is|are|was|were|as|like|than|left|remaining|given|done|had|"
+    r"planned|scheduled|needed|required|normal|usual|common|bad|dangerous)\b)\S+)*$"
+)
+HAD_EXTRA = re.compile(
+    rf"\b{_SUBJECT}(?: \S+){{0,2}}? (?:had|having|took|taken|taking|did|done|doing|injected|injecting|used|"
+    rf"gave (?:myself|himself|herself))(?: \S+){{0,2}}? "
+    r"(?:two|2|three|3|both|double|extra|an extra|another)\b"
+)
+WAS_THAT_OK = re.compile(
+    r"\b(?:is|was) (?:that|it|this) (?:ok|okay|alright|all right|fine|safe|a problem|bad|dangerous|too much)|\bhave i "
+    r"(?:messed|mucked|screwed|ruined)|\bdid i (?:mess|do (?:something |anything )?wrong|ruin)|\bwill (?:i|he|she) be "
+    r"(?:ok|okay|alright|fine)\b"
+)
+AS_PLANNED = re.compile(
+    r"\b(?:as (?:planned|prescribed|scheduled|documented|agreed)|per (?:my|the) plan|on schedule|according to "
+    r"(?:my|the) plan)\b"
+)
+# "can you change it?" after a clause about the dose.
+PRONOUN_CHANGE = re.compile(
+    r"\b(?:change|increase|decrease|reduce|raise|lower|up|adjust|double|halve|alter|bump|boost|put|move) (?:it|that|"
+    r"this|them)(?: up| down)?\b"
+)
