@@ -95,10 +95,20 @@ def _create(url: str) -> Engine:
     return create_engine(parsed, future=True, pool_pre_ping=True)
 
 
+def private_sqlite_file(path: Path) -> None:
+    """Create the database file readable by its owner only (patients' plans are in it); SQLite's own journal
+    and WAL files take the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(Path(database))
     in_memory = database in ("", ":memory:") or "mode=memory" in str(url)
     engine = create_engine(
         url,

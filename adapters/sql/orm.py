@@ -1,6 +1,6 @@
 """Tables of the plan store (SQLAlchemy declarative, typed; 1.4 written the 2.0 way).
 
-Only `bot/plans/store.py` touches these classes; everything else sees the frozen dataclasses of
+Only `adapters/sql/store.py` touches these classes; everything else sees the frozen dataclasses of
 `bot/plans/model.py`. Nothing here holds a patient's free text: follow-ups, audit entries and verification
 records keep references, intents and hashes only.
 """
@@ -169,6 +169,8 @@ class FollowUpRow(Base):
     conversation_key: Mapped[str | None] = Column(String(128), nullable=True)
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
     status: Mapped[str] = Column(String(16), nullable=False, default="open")
+    closed_by: Mapped[str | None] = Column(String(64), nullable=True)  # the staff user who closed it
+    closed_at: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
 
 
 class AuditEntryRow(Base):
@@ -184,6 +186,8 @@ class AuditEntryRow(Base):
     intent: Mapped[str] = Column(String(64), nullable=False)
     action: Mapped[str] = Column(String(128), nullable=False)
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    actor: Mapped[str | None] = Column(String(64), nullable=True)  # staff user, or None for the chat
+    detail: Mapped[str | None] = Column(String(200), nullable=True)  # e.g. which calendar link, report id
 
 
 class VerificationRow(Base):
@@ -195,3 +199,70 @@ class VerificationRow(Base):
     failures: Mapped[int] = Column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class ReportedInjectionRow(Base):
+    """An injection the patient told the bot about. Kept apart from the clinic's records (InjectionRow) until
+    staff confirm it, which then adds the clinic record; a rejection keeps the row, marked rejected."""
+
+    __tablename__ = "reported_injections"
+    __table_args__ = (UniqueConstraint("patient_id", "given_on", name="uq_reported_injections_patient_on"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    patient_id: Mapped[int] = Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False)
+    given_on: Mapped[date] = Column(Date, nullable=False)
+    reported_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    conversation_key: Mapped[str | None] = Column(String(128), nullable=True)
+    plan_version_id: Mapped[int | None] = Column(
+        ForeignKey("plan_versions.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[str] = Column(String(16), nullable=False, default="pending")  # pending|confirmed|rejected
+    decided_by: Mapped[str | None] = Column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
+
+    patient: Mapped[PatientRow] = relationship("PatientRow")
+
+
+class CalendarLinkRow(Base):
+    """A patient's calendar subscription. Only the sha256 of the link's secret is stored."""
+
+    __tablename__ = "calendar_links"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    patient_id: Mapped[int] = Column(ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    revoked_at: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
+    window_started: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)  # fetch rate limit
+    fetches_in_window: Mapped[int] = Column(Integer, nullable=False, default=0)
+    last_fetch_at: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
+
+    patient: Mapped[PatientRow] = relationship("PatientRow")
+
+
+class AttemptLimitRow(Base):
+    """Failed verification attempts counted per patient reference and per client address (key "ref:…",
+    "client:…"), beside the per-conversation count, so a new client key per guess locks nothing open."""
+
+    __tablename__ = "attempt_limits"
+
+    key: Mapped[str] = Column(String(128), primary_key=True)
+    failures: Mapped[int] = Column(Integer, nullable=False, default=0)
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
+    window_started: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    locked_until: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
+
+
+class StaffUserRow(Base):
+    """A clinic staff account for the console. Only an argon2 hash of the password is stored."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    username: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    password_hash: Mapped[str] = Column(String(200), nullable=False)
+    created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+    disabled_at: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
+    failed_logins: Mapped[int] = Column(Integer, nullable=False, default=0)
+    locked_until: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)
+    last_login_at: Mapped[datetime | None] = Column(UTCDateTime, nullable=True)

@@ -1,0 +1,148 @@
+"""Answering one question: from the patient's own plan, or from the knowledge module.
+
+Each answer leads with the direct answer; detail sentences already given in this conversation are left
+out, so the same paragraph never comes twice running (the patient can ask "tell me more").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from bot.conversation import Context, Followup, Reply, Turn, read_date_question
+from bot.knowledge import answer_general, fact
+from bot.plans.model import PlanRecord
+from bot.plans.schedule import plan_status
+from bot.vocabulary import PLAN_INTENTS
+from bot.wording import chat as chat_words
+from bot.wording import plan as plan_words
+from bot.wording.general import CLOSING
+
+# For "why?" after a plan answer: the sourced reason behind it.
+_WHY_FACTS: dict[str, tuple[str, ...]] = {
+    "ask_weekly_duration": ("weekly_is_a_phase",),
+    "ask_next_injection": ("weekly_is_a_phase",),
+    "ask_maintenance_plan": ("term_maintenance", "nice_continue_or_space"),
+    "ask_next_lab_check": ("monitoring_core",),
+    "report_missed_dose": ("more_not_better",),
+    "request_dose_change": ("more_not_better", "when_clinicians_intensify"),
+    "ask_my_plan": ("weekly_is_a_phase",),
+    "ask_my_product": ("products_vary",),
+    "ask_injection_history": ("weekly_is_a_phase",),
+}
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _fresh(sentences, ctx: Context) -> list[str]:
+    """The sentences not given before in this conversation; remembers them as given."""
+    out = []
+    for sentence in sentences:
+        key = _key(sentence)
+        if key in ctx.given:
+            continue
+        ctx.given.append(key)
+        out.append(sentence)
+    del ctx.given[:-40]
+    return out
+
+
+def facts_for(record: PlanRecord, today: date) -> plan_words.PlanFacts:
+    schedule = record.injections_for_schedule
+    reported = tuple(r.on for r in record.reported if r.status == "pending")
+    return plan_words.PlanFacts(record.plan, plan_status(record.plan, schedule, today), reported)
+
+
+def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
+                followup: Followup | None = None) -> plan_words.PlanAnswer:
+    """The answer to a plan question (the intent already resolved, follow-ups included)."""
+    facts = facts_for(record, turn.today)
+    question = read_date_question(turn.text or "") if followup is None else None
+    if intent == "ask_next_injection":
+        which = followup.which if followup else question.which
+        if question and question.how_often_now:
+            return plan_words.maintenance_plan(facts, how_often_now=True)
+        answer = plan_words.next_injection(facts, which=which, count=question.count if question else 1,
+                                           weekday=question.weekday if question else None)
+        ctx.date_index = which
+        return answer
+    if intent == "ask_maintenance_plan":
+        return plan_words.maintenance_plan(facts, how_often_now=bool(question and question.how_often_now))
+    builders = {
+        "ask_weekly_duration": plan_words.weekly_duration,
+        "ask_injection_history": plan_words.injection_history,
+        "ask_my_plan": plan_words.my_plan,
+        "ask_my_product": plan_words.my_product,
+        "ask_next_lab_check": plan_words.next_lab_check,
+        "report_missed_dose": plan_words.missed_dose,
+        "request_dose_change": plan_words.dose_change,
+    }
+    return builders[intent](facts)
+
+
+def plan_answer_text(intent: str, record: PlanRecord, today: date, text: str = "") -> str:
+    """The whole answer to one plan question asked out of any conversation (tests, staff previews)."""
+    return plan_answer(intent, record, Turn(text=text, today=today), Context()).text
+
+
+def say_plan_answer(answer: plan_words.PlanAnswer, reply: Reply, ctx: Context, *, whole: bool = False,
+                    extra: tuple[str, ...] = ()) -> None:
+    """Lead, the details not said before, any extra sentences (e.g. the dose-change guidance), citation."""
+    details = list(answer.details) if whole else _fresh(answer.details, ctx)
+    details += _fresh(extra, ctx)
+    reply.say(" ".join([answer.lead, *details, answer.citation]))
+
+
+def why(intent: str, reply: Reply, ctx: Context) -> None:
+    """The reason behind the last answer, from sourced facts (never a new figure of its own)."""
+    parts = _WHY_FACTS.get(intent)
+    if parts is None:
+        general = answer_general(intent, ctx.topic_entities, more=True) if _is_general(intent) else None
+        if general and general.text:
+            reply.say(general.text)
+            return
+        reply.say(response="utter_ask_care_team_why")
+        return
+    sentences = _fresh([fact(p).text for p in parts], ctx) or [fact(parts[0]).text]
+    reply.say(" ".join([*sentences, CLOSING]))
+
+
+def general_answer(intent: str, turn: Turn, ctx: Context, reply: Reply, *, more: bool = False,
+                   entities: dict | None = None) -> bool:
+    """A general or topic answer; True when it offers to pass the question to the care team."""
+    entities = entities if entities is not None else {k: list(v) for k, v in turn.entities.items()}
+    answer = answer_general(intent, entities, turn.text or "", more=more)
+    if more:
+        if not answer.text:
+            reply.say(response="utter_nothing_more")
+            return True
+        sentences = _fresh([fact(f).text for f in answer.fact_ids], ctx)
+        reply.say(" ".join([*sentences, CLOSING]) if sentences else chat_words.ALREADY_SAID)
+        return False
+    # the same answer twice running (the question asked again in other words) is not repeated; otherwise the
+    # first part, which answers the question, is always said and the details given before are left out
+    whole = _key(answer.text)
+    lead, *details = answer.parts or (answer.text,)
+    if ctx.last_answer == whole:  # the gist again, not the paragraph
+        reply.say(f"{chat_words.ALREADY_SAID[:-1]}: {_mid_sentence(lead)} {CLOSING}")
+        return answer.offers_care_team
+    ctx.last_answer = whole
+    fresh = _fresh(details, ctx)
+    _fresh([lead], ctx)
+    reply.say(" ".join([lead, *fresh, CLOSING]))
+    ctx.topic_entities = entities
+    return answer.offers_care_team
+
+
+def _mid_sentence(sentence: str) -> str:
+    """A sentence continued after a colon: "Moving to tablets…" → "moving to tablets…", but "I", "UK", "NICE" stay."""
+    first = sentence.split(" ", 1)[0]
+    if first == "I" or first.startswith("I'") or (len(first) > 1 and first[1].isupper()) or first == "Weekly":
+        return sentence
+    return sentence[0].lower() + sentence[1:]
+
+
+def _is_general(intent: str) -> bool:
+    return intent not in PLAN_INTENTS

@@ -1,0 +1,334 @@
+"""Answer one chat turn: the use case behind the action server's only action.
+
+In order: red flags (urgent-care advice first and alone), a pending check question, the identity check,
+a pending care-team offer or injection report, then every question the message holds (several in one
+message are answered in order, short follow-ups are read against the last answer), and a clarifying
+question when the NLU is unsure. Pure domain rules decide; the store is the only I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.conversation import (
+    Audit,
+    Button,
+    Context,
+    Followup,
+    Reply,
+    Turn,
+    asks_final_date,
+    asks_upcoming_dates,
+    clear_yes,
+    general_twin,
+    is_short,
+    looks_like_report,
+    read_date_question,
+    resolve_followup,
+    split_payload,
+)
+from bot.identity import Identity, Verifier
+from bot.safety import dose_rule_wins
+from bot.safety import screen as screen_text
+from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS, TOPIC_INTENTS
+from bot.wording import chat as words
+from services import answering, care_team, verification
+
+ACTION = "action_respond"
+MAX_QUESTIONS = 3  # questions answered from one message
+SUSPECTED_EMERGENCY = 0.5  # the classifier's report_emergency confidence that earns a check question
+CONTEXT_GUESS = 0.2  # an unsure plan question right after a plan answer is answered, not clarified
+SOCIAL = {"greet", "thank", "affirm", "goodbye"}
+_STATIC = {
+    "greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
+    "bot_challenge": "utter_iamabot", "help": "utter_help", "out_of_scope": "utter_out_of_scope",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    intent: str
+    text: str
+    followup: Followup | None = None
+
+
+def respond(turn: Turn, store, verifier: Verifier | None = None) -> Reply:
+    """What the bot says to `turn`, the conversation's new context and the audit lines (written here)."""
+    verifier = verifier or Verifier(store)
+    ctx = Context.load(turn.context)
+    ctx.turn += 1
+    reply = Reply()
+    _respond(turn, store, verifier, ctx, reply)
+    reply.context = ctx.dump()
+    for audit in reply.audits:
+        store.add_audit(audit.intent, audit.action, reference=audit.reference, plan_version_id=audit.plan_version_id)
+    return reply
+
+
+def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) -> None:
+    is_payload, typed = split_payload(turn.text or "")
+    # one safety screen per message: the NLU's, or here for what was typed beside a button payload
+    screened_here = is_payload or turn.screen is None
+    screen = (screen_text(typed) if typed else None) if screened_here else turn.screen
+    answering_check = ctx.check is not None and ctx.just_asked(ctx.check_turn)
+    if (screen and screen.red_flag) or (answering_check and turn.intent == "affirm") or (
+            is_payload and not typed and turn.intent == "report_emergency"):
+        return _urgent(ctx, reply)
+    if answering_check and turn.intent in ("deny", "stop"):
+        resume, resume_text = ctx.check_resume, ctx.pending_text or ""
+        ctx.check = ctx.check_resume = ctx.pending_text = None
+        reply.say(words.CHECK_NO)
+        if resume:
+            _answer_all([Question(resume, resume_text)], turn, store, verifier, ctx, reply)
+        return None
+    ctx.check = None
+    if screen and screen.check:
+        return _ask_check(screen.check.category, turn, ctx, reply)
+    if turn.suspected_emergency >= SUSPECTED_EMERGENCY:  # the classifier's suspicion alone: ask, never alarm
+        return _ask_check(None, turn, ctx, reply)
+    if turn.intent == "report_emergency":  # the classifier alone never gives urgent advice
+        turn = _next_best(turn)
+
+    if ctx.verify:
+        pending, pending_text = ctx.verify_pending, ctx.pending_text or ""
+        handled, identity = verification.continue_check(verifier, turn, ctx, reply)
+        if handled:
+            if identity is not None and pending:
+                _answer_plan(Question(pending, pending_text), identity, _with_text(turn, pending_text), store,
+                             ctx, reply)
+            return None
+        questions = _questions(turn, ctx)
+        if questions and all(q.intent not in PLAN_INTENTS for q in questions):
+            _answer_all(questions, turn, store, verifier, ctx, reply)
+            verification.ask_again(ctx, reply)
+            return None
+        if not questions:
+            verification.not_understood(ctx, reply)
+            return None
+        verification.end_check(ctx)  # a new plan question: start over with it
+
+    if ctx.report_date and ctx.just_asked(ctx.report_turn) and (clear_yes(turn) or turn.intent in ("deny", "stop")):
+        return care_team.answer_report(clear_yes(turn), turn, store, verifier, ctx, reply)
+    ctx.report_date = None
+    if ctx.offer and ctx.just_asked(ctx.offer_turn) and (clear_yes(turn) or turn.intent in ("deny", "stop")):
+        return care_team.answer_offer(clear_yes(turn), turn, store, verifier, ctx, reply)
+    if ctx.offer and ctx.just_asked(ctx.offer_turn) and turn.intent == "affirm":  # "ok": not a yes, ask again
+        ctx.offer_turn = ctx.turn
+        reply.say(response="utter_offer_followup_again")
+        return None
+    ctx.offer = None
+
+    if (screened_here and screen and screen.dose_request and turn.intent not in PLAN_INTENTS
+            and dose_rule_wins(turn.intent, turn.confidence)):
+        turn = _with_intent(turn, "request_dose_change")
+    if looks_like_report(typed, turn.today) and (turn.intent not in QUESTION_INTENTS or turn.confidence < 0.5):
+        turn = _with_intent(turn, "report_injection_given")
+    questions = _questions(turn, ctx)
+    if not questions:
+        return _dialogue(turn, store, verifier, ctx, reply)
+    if screen and screen.worsening and not any(q.intent == "report_symptoms_worse" for q in questions):
+        questions.insert(0, Question("report_symptoms_worse", turn.text))
+    _answer_all(questions[:MAX_QUESTIONS], turn, store, verifier, ctx, reply)
+    return None
+
+
+# --- reading the message -----------------------------------------------------------------------------
+
+
+def _questions(turn: Turn, ctx: Context) -> list[Question]:
+    """Every question of the message, in order: the NLU's segments, or the message itself, or a short
+    follow-up read against the last answer."""
+    if len(turn.segments) > 1:
+        found = [Question(s.intent, s.text) for s in turn.segments if s.intent in QUESTION_INTENTS]
+        if found:
+            return found
+    followup = resolve_followup(turn.text or "", ctx) if not turn.from_button else None
+    if followup and (turn.intent not in QUESTION_INTENTS or turn.confidence < 0.6 or is_short(turn.text or "")):
+        return [Question(followup.intent, turn.text, followup)]
+    intent = turn.intent
+    if intent == FALLBACK_INTENT and ctx.topic in PLAN_INTENTS and turn.ranking:
+        # unsure, but in the middle of talking about their plan: the likeliest plan question, not a menu
+        best, confidence = turn.ranking[0]
+        if best in PLAN_INTENTS and confidence >= CONTEXT_GUESS:
+            intent = best
+    if intent in QUESTION_INTENTS:
+        return [Question(_refined(intent, turn.text or ""), turn.text)]
+    return []
+
+
+def _refined(intent: str, text: str) -> str:
+    """Read the words for what the classifier's intent leaves open: a plan question put in general terms is
+    the general one; "when is the last one" asks for the last planned date; a list or the n-th date from
+    now is a question about the next injections."""
+    if twin := general_twin(intent, text):
+        return twin
+    if intent in ("ask_injection_history", "ask_next_injection", "ask_my_plan") and asks_final_date(text):
+        return "ask_weekly_duration"
+    if intent in ("ask_injection_history", "ask_my_plan", "ask_weekly_duration") and asks_upcoming_dates(text):
+        return "ask_next_injection"
+    return intent
+
+
+def _next_best(turn: Turn) -> Turn:
+    for name, confidence in turn.ranking:
+        if name not in ("report_emergency", FALLBACK_INTENT):
+            return _with_intent(turn, name, confidence)
+    return _with_intent(turn, FALLBACK_INTENT, 0.0)
+
+
+def _with_intent(turn: Turn, intent: str, confidence: float | None = None) -> Turn:
+    return replace(turn, intent=intent, confidence=turn.confidence if confidence is None else confidence,
+                   segments=())
+
+
+def _with_text(turn: Turn, text: str) -> Turn:
+    return replace(turn, text=text, segments=()) if text else turn
+
+
+# --- answering ---------------------------------------------------------------------------------------
+
+
+def _answer_all(questions: list[Question], turn: Turn, store, verifier: Verifier, ctx: Context,
+                reply: Reply) -> None:
+    identity: Identity | None = None
+    for question in questions:
+        if question.intent in PLAN_INTENTS:
+            if identity is None:
+                identity = verification.identify(verifier, turn)
+            if identity.reference is None:
+                identity = verification.not_identified(verifier, turn, ctx, reply, question.intent)
+                if identity is not None:  # the message carried a reference and a date of birth that match
+                    _answer_plan(question, identity, turn, store, ctx, reply)
+                return
+            _answer_plan(question, identity, turn, store, ctx, reply)
+        elif question.intent == "report_symptoms_worse":
+            care_team.worsening(question, turn, store, verifier, ctx, reply)
+        elif question.intent == "request_human":
+            care_team.request_human(turn, store, verifier, ctx, reply)
+        elif question.intent in GENERAL_INTENTS or question.intent in TOPIC_INTENTS:
+            _answer_general(question, turn, store, verifier, ctx, reply)
+
+
+def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx: Context, reply: Reply) -> None:
+    intent = question.intent
+    asked_about = {r for r in map(verification.normalise_reference, turn.entities.get("patient_reference", ())) if r}
+    if asked_about - {identity.reference}:
+        reply.say(response="utter_only_own_plan")
+    if intent in ("report_injection_given", "ask_calendar"):
+        return care_team.plan_request(intent, question, identity, turn, store, ctx, reply)
+    record = store.current_plan(identity.reference)
+    if record is None:
+        patient = store.patient(identity.reference)
+        from bot.wording.plan import no_plan
+
+        reply.say(no_plan(patient.name if patient else None))
+        reply.audits.append(Audit(intent, ACTION, identity.reference))
+        ctx.topic = None
+        return
+    if question.followup and question.followup.why:
+        answering.why(intent, reply, ctx)
+    else:
+        answer = answering.plan_answer(intent, record, turn, ctx, question.followup)
+        extra = ()
+        if intent == "request_dose_change":
+            from bot.knowledge import fact
+
+            extra = (fact("more_not_better").text,)
+        # a follow-up asks for this answer again: say it whole, even the parts said before
+        answering.say_plan_answer(answer, reply, ctx, whole=intent == "ask_my_plan" or question.followup is not None,
+                                  extra=extra)
+        if answer.offers_followup:
+            care_team.offer(answer.offers_followup, ctx, reply)
+    reply.audits.append(Audit(intent, ACTION, identity.reference, record.plan_version_id))
+    ctx.topic = intent
+
+
+def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) -> None:
+    intent = question.intent
+    followup = question.followup
+    if followup and followup.why and intent in PLAN_INTENTS:
+        answering.why(intent, reply, ctx)
+        return
+    offers = answering.general_answer(intent, _with_text(turn, question.text or turn.text), ctx, reply,
+                                      more=bool(followup and (followup.more or followup.why)),
+                                      entities=ctx.topic_entities if followup and (followup.more or followup.why)
+                                      else None)
+    if intent == "ask_weekly_meaning":
+        _their_own_dates(turn, verifier, store, ctx, reply)
+    if offers:
+        care_team.offer("topic_question", ctx, reply)
+    reply.audits.append(Audit(intent, ACTION))
+    ctx.topic = intent
+
+
+def _their_own_dates(turn: Turn, verifier: Verifier, store, ctx: Context, reply: Reply) -> None:
+    """ "Does every other day mean Monday, Wednesday, Friday?": a signed-in patient's real dates answer it."""
+    question = read_date_question(turn.text or "")
+    if question.count <= 1 and question.weekday is None:
+        return
+    identity = verification.identify(verifier, turn)
+    record = store.current_plan(identity.reference) if identity.reference else None
+    if record is None:
+        return
+    answer = answering.plan_answer("ask_next_injection", record, turn, ctx)
+    answering.say_plan_answer(answer, reply, ctx, whole=True)  # what "every other day" means for them, in full
+    reply.audits.append(Audit("ask_next_injection", ACTION, identity.reference, record.plan_version_id))
+
+
+# --- everything else ---------------------------------------------------------------------------------
+
+
+def _urgent(ctx: Context, reply: Reply) -> None:
+    reply.say(response="utter_urgent_care")
+    reply.say(response="utter_urgent_care_followup")
+    reply.audits.append(Audit("report_emergency", ACTION))
+    reply.outcome = "red_flag"
+    ctx.check = ctx.offer = ctx.report_date = None
+    ctx.clarify = []
+    verification.end_check(ctx)
+
+
+def _ask_check(category: str | None, turn: Turn, ctx: Context, reply: Reply) -> None:
+    buttons = [Button(title, payload) for title, payload in words.CHECK_BUTTONS]
+    reply.say(words.check_question(category), buttons=buttons)
+    ctx.check, ctx.check_turn = category, ctx.turn
+    ctx.check_resume = turn.intent if turn.intent in QUESTION_INTENTS else None
+    ctx.pending_text = turn.text or ""
+    reply.audits.append(Audit("red_flag_check", ACTION))
+    reply.outcome = "check"
+
+
+def _dialogue(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) -> None:
+    intent = turn.intent
+    if intent in _STATIC:
+        reply.say(response=_STATIC[intent])
+    elif intent == "request_human":
+        care_team.request_human(turn, store, verifier, ctx, reply)
+    elif intent == "provide_identity":
+        identity = verification.identify(verifier, turn)
+        if identity.reference is not None:
+            reply.say(response="utter_already_signed_in")
+        else:
+            identity = verification.not_identified(verifier, turn, ctx, reply, "ask_my_plan")
+            if identity is not None:
+                _answer_plan(Question("ask_my_plan", ""), identity, turn, store, ctx, reply)
+    elif intent in ("affirm", "deny", "stop"):
+        reply.say(response="utter_anything_else")
+    else:
+        _clarify(turn, ctx, reply)
+
+
+def _clarify(turn: Turn, ctx: Context, reply: Reply) -> None:
+    """Ask instead of guessing: the two or three likeliest questions as buttons."""
+    options = [name for name, _ in turn.ranking if name in words.INTENT_TITLES and name != "report_emergency"][:3]
+    if not options:
+        reply.say(response="utter_default")
+        reply.outcome = "fallback"
+        return
+    buttons = [Button(words.INTENT_TITLES[name], f"/{name}") for name in options]
+    buttons.append(Button(words.CLARIFY_NONE, "/help"))
+    reply.say(words.CLARIFY_LEAD, buttons=buttons)
+    ctx.clarify, ctx.clarify_turn = options, ctx.turn
+    reply.outcome = "clarify"
+
+
