@@ -1,19 +1,20 @@
-"""What every action needs: the store, the caller's identity, the audit line, the turn log."""
+"""What the action needs: one store per process, the turn log, the polite reply when the store is down."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable
-from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from adapters.sql.store import PlanStore
-from bot.identity import Identity, Verifier, conversation_key
+from bot.errors import StoreUnavailable
 
 logger = logging.getLogger("b12.actions")
 T = TypeVar("T")
@@ -30,54 +31,35 @@ async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
-def today() -> date:
-    return date.today()
+def polite_when_store_unavailable(run):
+    """An action whose store is unreachable says "I can't reach your plan right now" instead of failing."""
+
+    @functools.wraps(run)
+    async def wrapper(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        started = time.perf_counter()
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except StoreUnavailable:
+            logger.exception("plan store unavailable")
+            dispatcher.utter_message(response="utter_service_unavailable")
+            log_turn(self.name(), tracker, "store_unavailable", started)
+            return []
+        except Exception:  # a bug must still leave the patient with an answer, never silence
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(response="utter_something_went_wrong")
+            log_turn(self.name(), tracker, "error", started)
+            return []
+
+    return wrapper
 
 
-def metadata(tracker: Tracker) -> dict:
-    return (tracker.latest_message or {}).get("metadata") or {}
-
-
-def intent_of(tracker: Tracker) -> tuple[str | None, float]:
-    intent = (tracker.latest_message or {}).get("intent") or {}
-    return intent.get("name"), float(intent.get("confidence") or 0.0)
-
-
-def conversation_key_of(tracker: Tracker) -> str | None:
-    return conversation_key(tracker.sender_id, metadata(tracker).get("client_key"))
-
-
-def verifier() -> Verifier:
-    return Verifier(store())
-
-
-def identify(tracker: Tracker) -> Identity:
-    """Who is asking: a valid signed token, or this conversation's own verification record.
-
-    Slots and entities are never consulted: a user message cannot name the patient.
-    """
-    return verifier().identify(
-        token=metadata(tracker).get("patient_token"), conversation_key=conversation_key_of(tracker)
-    )
-
-
-def entities_of(tracker: Tracker) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        found.setdefault(entity["entity"], []).append(str(entity.get("value")))
-    return found
-
-
-class TurnLog:
-    """One log line per turn: intent, confidence, action, latency."""
-
-    def __init__(self, action: str, tracker: Tracker) -> None:
-        self.action = action
-        self.intent, self.confidence = intent_of(tracker)
-        self.started = time.perf_counter()
-
-    def done(self, outcome: str = "ok") -> None:
-        logger.info(
-            "turn intent=%s confidence=%.2f action=%s outcome=%s latency_ms=%.1f",
-            self.intent, self.confidence, self.action, outcome, (time.perf_counter() - self.started) * 1000,
-        )
+def log_turn(action: str, tracker: Tracker, outcome: str, started: float) -> None:
+    """One log line per turn: intent, confidence, action, outcome, latency; never a token or plan detail."""
+    message = tracker.latest_message if isinstance(tracker.latest_message, dict) else {}
+    intent = message.get("intent") if isinstance(message.get("intent"), dict) else {}
+    try:
+        confidence = float(intent.get("confidence") or 0.0)
+    except (TypeError, ValueError):
+        confidence = 0.0
+    logger.info("turn intent=%s confidence=%.2f action=%s outcome=%s latency_ms=%.1f", intent.get("name"),
+                confidence, action, outcome, (time.perf_counter() - started) * 1000)

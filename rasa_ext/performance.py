@@ -1,7 +1,15 @@
 """Less overhead per message in the Rasa server, with the same results:
 
 1. action-server responses validated by a schema validator built once, not per response;
-2. the prediction graph run in order in the calling thread, not through dask's scheduler.
+2. the prediction graph run in order in the calling thread, not through dask's scheduler;
+3. the policies predict from the last PREDICTION_WINDOW events of a conversation, not its whole history:
+   Rasa's RulePolicy featurizes every past turn on every prediction, so turn 200 cost three times turn 1;
+   our one rule looks at the latest turn only, so the prediction is the same (tests/integration/
+   test_graph_runner.py) and the cost stays flat;
+4. the action call carries the conversation's state (latest message, slots, active loop) but not its whole
+   event history, so its size and cost do not grow with the length of the conversation (our one action reads
+   the latest message and the context slot only; the domain is left out too: endpoints.yml enables Rasa's
+   selective domain).
 
 (1) in detail: cheaper validation of action-server responses (same checks, schema compiled once).
 
@@ -17,6 +25,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import rasa
 import rasa.core.processor
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -91,10 +100,51 @@ class SequentialGraphRunner(DaskGraphRunner):
             raise GraphRunError("Error running runner.") from error
 
 
+def _action_call_format(self: RemoteAction, tracker, domain) -> dict:
+    from rasa.shared.core.trackers import EventVerbosity
+
+    result = {
+        "next_action": self._name,
+        "sender_id": tracker.sender_id,
+        "tracker": tracker.current_state(EventVerbosity.NONE),
+        "version": rasa.__version__,
+    }
+    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+        result["domain"] = domain.as_dict()
+    return result
+
+
+PREDICTION_WINDOW = 40  # events, about ten turns: far more than the longest rule looks back
+
+
+def _window(tracker, domain):
+    """A copy of `tracker` with only its last events, starting at a user message (the real tracker, its slots
+    and its events are untouched: the actions and the tracker store still see everything)."""
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = list(tracker.events)
+    start = max(0, len(events) - PREDICTION_WINDOW)
+    while start < len(events) - 1 and not isinstance(events[start], UserUttered):
+        start += 1
+    return DialogueStateTracker.from_events(tracker.sender_id, events[start:], slots=domain.slots)
+
+
+_original_predict = rasa.core.processor.MessageProcessor._predict_next_with_tracker
+
+
+def _predict_next_with_window(self, tracker):
+    if tracker.followup_action or len(tracker.events) <= PREDICTION_WINDOW:
+        return _original_predict(self, tracker)
+    return _original_predict(self, _window(tracker, self.domain))
+
+
 def install() -> None:
     global _installed
     if not _installed:
+        rasa.core.processor.MessageProcessor._predict_next_with_tracker = _predict_next_with_window
         RemoteAction._validate_action_result = _validate_action_result
+        RemoteAction._action_call_format = _action_call_format
         # the processor loads the model with this class (the Rasa server imports rasa_ext, via
         # endpoints.yml, before it loads the model)
         rasa.core.processor.DaskGraphRunner = SequentialGraphRunner

@@ -17,11 +17,13 @@ import json
 import logging
 import os
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -40,6 +42,10 @@ def tracker_store_url() -> str:
 class EnvSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Any = None, host: str | None = None, event_broker: Any = None, **_: Any):
         url = make_url(tracker_store_url())
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            from adapters.sql.db import private_sqlite_file
+
+            private_sqlite_file(Path(url.database))  # conversations are patient data: owner-only
         super().__init__(
             domain=domain,
             dialect=url.drivername,
@@ -55,6 +61,7 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             _pooled_sqlite(self)
         self._cache_size = int(os.environ.get("TRACKER_CACHE_SIZE", "500")) if event_broker is None else 0
         self._cache: OrderedDict[str, DialogueStateTracker] = OrderedDict()
+        self._owners: dict[str, str] = {}
         # several replicas may write the same conversation: check a cached tracker before using it
         self._validate = bool(os.environ.get("LOCK_STORE_URL"))
 
@@ -88,7 +95,31 @@ class EnvSQLTrackerStore(SQLTrackerStore):
                 tracker._b12_rows = self._rows(sender_id)  # every session's
         return tracker
 
+    async def conversation_owner(self, sender_id: str) -> str | None:
+        """The client-key hash of the conversation's first message (rasa_ext/channels.py binds a conversation
+        to it), or None for a conversation never seen or written before owners were recorded."""
+        if sender_id in self._owners:
+            return self._owners[sender_id]
+        cached = self._cache.get(sender_id)
+        if cached is not None:
+            owner = _owner_in(cached.events)
+        else:
+            table = self.SQLEvent.__table__
+            query = (select(table.c.data).where(table.c.sender_id == sender_id, table.c.type_name == "user")
+                     .order_by(table.c.id).limit(1))
+            with self.session_scope() as session:
+                first = session.execute(query).scalar_one_or_none()
+            owner = _owner_in([first]) if first is not None else None
+        if owner is not None:
+            self._owners[sender_id] = owner
+            while len(self._owners) > 10_000:
+                self._owners.pop(next(iter(self._owners)))
+        return owner
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        # the turn is over: patient tokens and client keys leave the events before anything is stored
+        for event in itertools.islice(tracker.events, getattr(tracker, "_b12_stored", 0) or 0, None):
+            scrub(event)
         stored = getattr(tracker, "_b12_stored", None)
         if not self._cache_size or stored is None:
             await super().save(tracker)
@@ -118,6 +149,35 @@ class EnvSQLTrackerStore(SQLTrackerStore):
             self._cache.move_to_end(tracker.sender_id)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
+
+
+SECRET_METADATA = ("patient_token", "client_key")
+
+
+def scrub(event: Any) -> None:
+    """Drop the patient token and the client key from a user message's metadata (the channel already added
+    their keyed hash, `client_key_hash`); everything stored is then safe to keep."""
+    if not isinstance(event, UserUttered):
+        return
+    # the metadata sits on the event and, as a separate copy from the NLU, in its parse data
+    for metadata in (event.metadata, (event.parse_data or {}).get("metadata")):
+        if isinstance(metadata, dict):
+            for key in SECRET_METADATA:
+                metadata.pop(key, None)
+
+
+def _owner_in(events: Any) -> str | None:
+    for event in events:
+        if isinstance(event, UserUttered):
+            value = (event.metadata or {}).get("client_key_hash")
+            return value if isinstance(value, str) else None
+        if isinstance(event, str):  # a stored row's JSON
+            try:
+                value = ((json.loads(event).get("metadata") or {}).get("client_key_hash"))
+            except ValueError:
+                return None
+            return value if isinstance(value, str) else None
+    return None
 
 
 def _pooled_sqlite(store: SQLTrackerStore) -> None:
