@@ -8,9 +8,9 @@ RASA := $(VENV)/bin/rasa
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
+TRAINING_DATA := data/nlu data/rules.yml
 
-.PHONY: help setup run test lint validate pytest conversations nlu-report bench soak bench-scaled run-scaled clean
+.PHONY: help setup run test lint validate pytest conversations nlu-report nlu-compare safety-report bench soak bench-scaled run-scaled clean
 
 help:
 	@echo "make run      set up if needed, then start the bot (actions :5055, Rasa :5005, demo page :8080)"
@@ -50,6 +50,12 @@ conversations:
 
 nlu-report: setup
 	@$(PY) -m ops.nlu_report
+
+nlu-compare: setup
+	@$(PY) -m ops.nlu_report --compare
+
+safety-report: setup
+	@$(PY) -m ops.safety_report && $(PY) -m ops.safety_report --set-b
 
 bench: setup
 	@$(PY) -m bench.run

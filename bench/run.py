@@ -23,7 +23,9 @@ from pathlib import Path
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parents[1]
+from bot.paths import ROOT
+from ops.ports import free_port
+
 WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results.md"
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -157,14 +159,6 @@ def cold_train_ours() -> float:
 
     return timed([RASA, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", *TRAINING_DATA,
                   "--out", str(out)], ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bench_baseline(model: Path) -> dict:

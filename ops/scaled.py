@@ -15,7 +15,17 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from ops.stack import ROOT, VAR, Stack, action_server, base_env, rasa_auth_token, rasa_server, stop_on_signals
+from ops.stack import (
+    ROOT,
+    VAR,
+    Stack,
+    action_server,
+    action_server_secret,
+    base_env,
+    rasa_auth_token,
+    rasa_server,
+    stop_on_signals,
+)
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
@@ -69,7 +79,8 @@ def start_scaled(
     auth_token = auth_token or rasa_auth_token()
     log_dir = log_dir or VAR / "logs" / "scaled"
     env = base_env(plans_url, {"TRACKER_STORE_URL": tracker_url, "LOCK_STORE_URL": lock_store_url,
-                               "RASA_AUTH_TOKEN": auth_token, **(extra_env or {})})
+                               "RASA_AUTH_TOKEN": auth_token,
+                               "ACTION_SERVER_SECRET": action_server_secret(), **(extra_env or {})})
     for args in (["db", "upgrade"], ["demo", "seed"]):
         subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     stack = Stack(rasa_url=f"http://127.0.0.1:{rasa_ports[0]}", actions_url=f"http://127.0.0.1:{action_ports[0]}",
@@ -77,7 +88,7 @@ def start_scaled(
                   rasa_urls=[f"http://127.0.0.1:{port}" for port in rasa_ports])
     for i, (rasa_port, action_port) in enumerate(zip(rasa_ports, action_ports, strict=True)):
         actions = action_server(action_port, log_dir, name=f"actions-{i}")
-        rasa = rasa_server(rasa_port, model, auth_token, log_dir, name=f"rasa-{i}")
+        rasa = rasa_server(rasa_port, model, log_dir, name=f"rasa-{i}")
         stack.envs[actions.name] = env
         stack.envs[rasa.name] = {**env, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
         stack.servers += [actions, rasa]

@@ -7,7 +7,6 @@ so all of them run the bot exactly the same way.
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -19,22 +18,17 @@ from pathlib import Path
 import click
 
 from bot.paths import ROOT, VAR
+from ops.secrets import local_secret, private_files
 
 BIN = Path(sys.executable).parent
 
 
-def local_secret(name: str) -> str:
-    """A per-checkout secret kept in var/ (ignored by git), created on first use."""
-    VAR.mkdir(exist_ok=True)
-    path = VAR / name
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
 def rasa_auth_token() -> str:
     return os.environ.get("RASA_AUTH_TOKEN") or local_secret("rasa_auth_token")
+
+
+def action_server_secret() -> str:
+    return os.environ.get("ACTION_SERVER_SECRET") or local_secret("action_server_secret")
 
 
 @dataclass
@@ -49,8 +43,11 @@ class Server:
     def start(self, env: dict[str, str]) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
+        self.log_path.chmod(0o600)
+        # umask 077 for the child: the databases, logs and secrets it creates are readable by us only
         self.process = subprocess.Popen(
-            self.cmd, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.cmd, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            umask=0o077,
         )
 
     def is_ready(self) -> bool:
@@ -88,6 +85,7 @@ class Stack:
     servers: list[Server] = field(default_factory=list)
     envs: dict[str, dict[str, str]] = field(default_factory=dict)  # per-server environment, if not `env`
     rasa_urls: list[str] = field(default_factory=list)
+    console_url: str | None = None
 
     def server(self, name: str) -> Server:
         return next(s for s in self.servers if s.name == name)
@@ -131,16 +129,17 @@ class Stack:
 
 def action_server(port: int, log_dir: Path, name: str = "actions") -> Server:
     return Server(
-        name, [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        name, [sys.executable, "-m", "actions.server", "--port", str(port)],
         f"http://127.0.0.1:{port}/health", log_dir / f"{name}.log",
     )
 
 
-def rasa_server(port: int, model: Path, auth_token: str, log_dir: Path, name: str = "rasa") -> Server:
+def rasa_server(port: int, model: Path, log_dir: Path, name: str = "rasa") -> Server:
+    """The Rasa server; its HTTP API token comes from RASA_AUTH_TOKEN in its environment (rasa_ext/serve.py)."""
     return Server(
         name,
         [
-            str(BIN / "rasa"), "run", "--model", str(model), "--enable-api", "--auth-token", auth_token,
+            sys.executable, "-m", "rasa_ext.serve", "--model", str(model),
             "--cors", "*", "--port", str(port), "--interface", os.environ.get("B12_HOST", "127.0.0.1"),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         ],
@@ -155,6 +154,15 @@ def web_server(port: int, rasa_url: str, log_dir: Path) -> Server:
     )
 
 
+def console_server(port: int, rasa_url: str, log_dir: Path) -> Server:
+    """The staff console (console/server.py): loopback unless B12_CONSOLE_HOST says otherwise."""
+    return Server(
+        "console", [sys.executable, "-m", "console.server", "--host", os.environ.get("B12_CONSOLE_HOST", "127.0.0.1"),
+                    "--port", str(port), "--rasa-url", rasa_url],
+        f"http://127.0.0.1:{port}/login", log_dir / "console.log",
+    )
+
+
 def base_env(database_url: str | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
     from adapters.sql.db import database_url as default_database_url
 
@@ -163,6 +171,10 @@ def base_env(database_url: str | None = None, extra: dict[str, str] | None = Non
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         DATABASE_URL=database_url or default_database_url(),
         TF_CPP_MIN_LOG_LEVEL="2",
+        # one TensorFlow thread per process: the encoder is fastest so on 2 cores, and requests run in parallel
+        TF_INTRA_OP_PARALLELISM_THREADS="1",
+        TF_INTER_OP_PARALLELISM_THREADS="1",
+        RASA_TELEMETRY_ENABLED="false",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
     env.update(extra or {})
@@ -179,6 +191,7 @@ def start_stack(
     model: Path | None = None,
     log_dir: Path | None = None,
     wait: bool = True,
+    console_port: int | None = None,
 ) -> Stack:
     from ops.training import latest_model
 
@@ -189,7 +202,8 @@ def start_stack(
     log_dir = log_dir or VAR / "logs"
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     full_env = base_env(database_url, {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-                                       "RASA_AUTH_TOKEN": auth_token, **(env or {})})
+                                       "RASA_AUTH_TOKEN": auth_token,
+                                       "ACTION_SERVER_SECRET": action_server_secret(), **(env or {})})
     stack = Stack(
         rasa_url=rasa_url,
         actions_url=f"http://127.0.0.1:{actions_port}",
@@ -199,9 +213,13 @@ def start_stack(
         env=full_env,
     )
     stack.servers.append(action_server(actions_port, log_dir))
-    stack.servers.append(rasa_server(rasa_port, model, auth_token, log_dir))
+    stack.servers.append(rasa_server(rasa_port, model, log_dir))
     if web_port:
         stack.servers.append(web_server(web_port, rasa_url, log_dir))
+    if console_port:
+        stack.servers.append(console_server(console_port, rasa_url, log_dir))
+        stack.console_url = f"http://127.0.0.1:{console_port}"
+    private_files()  # databases and secrets made before this change of policy, too
     try:
         for server in stack.servers:
             server.start(full_env)
@@ -219,11 +237,14 @@ def stop_on_signals(stack: Stack) -> None:
 
     def stop(*_: object) -> None:
         nonlocal stopping
-        if not stopping:
-            stopping = True
-            click.echo("\nStopping ...")
-            stack.stop()
-            click.echo("Stopped.")
+        if stopping:  # a second Ctrl-C while stopping must not cut the stop short and leave servers running
+            return
+        stopping = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        click.echo("\nStopping ...")
+        stack.stop()
+        click.echo("Stopped.")
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)
@@ -234,22 +255,26 @@ def stop_on_signals(stack: Stack) -> None:
 @click.option("--rasa-port", default=5005, show_default=True)
 @click.option("--actions-port", default=5055, show_default=True)
 @click.option("--web-port", default=8080, show_default=True)
-def serve_command(rasa_port: int, actions_port: int, web_port: int) -> None:
-    """Start the action server, the Rasa server and the demo clinic page; Ctrl-C stops all three."""
+@click.option("--console-port", default=8081, show_default=True)
+def serve_command(rasa_port: int, actions_port: int, web_port: int, console_port: int) -> None:
+    """Start the action server, the Rasa server, the demo clinic page and the staff console; Ctrl-C stops all."""
     started = time.monotonic()
-    click.echo("Starting the action server, the Rasa server (loading the model) and the demo page ...")
+    click.echo("Starting the action server, the Rasa server (loading the model), the demo page and the console ...")
     try:
-        stack = start_stack(rasa_port, actions_port, web_port)
+        stack = start_stack(rasa_port, actions_port, web_port, console_port=console_port)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
     stop_on_signals(stack)
+    staff_account = demo_staff_account()
     click.echo(f"""
 B12 Guide is ready ({time.monotonic() - started:.0f} s).
   Demo clinic page:  {stack.web_url}/            <- open this in a browser
   Rasa server:       {stack.rasa_url}  (REST /webhooks/rest/webhook, socket.io, HTTP API with token in var/)
   Action server:     {stack.actions_url}/health
+  Staff console:     {stack.console_url}/            (docs/console.md)
+    {staff_account}
   Logs:              var/logs/
-Try asking "how long am I on weekly shots?" as demo patient MRN-1001. Ctrl-C stops all three.""")
+Try asking "how long am I on weekly shots?" as demo patient MRN-1001. Ctrl-C stops them all.""")
     while True:
         for server in stack.servers:
             if server.process and server.process.poll() is not None:
@@ -257,3 +282,23 @@ Try asking "how long am I on weekly shots?" as demo patient MRN-1001. Ctrl-C sto
                 stack.stop()
                 sys.exit(1)
         time.sleep(1)
+
+
+def demo_staff_account() -> str:
+    """In demo mode, the console's `demo` account (made once, password in var/demo_staff_password) as text."""
+    from web.server import demo_enabled
+
+    if not demo_enabled(os.environ.get("B12_DEMO")):
+        return "Staff console accounts: python -m bot staff add USERNAME --password-stdin"
+    from adapters.sql.store import PlanStore
+    from bot.errors import StoreError
+    from services.staff import ensure_demo_account
+
+    try:
+        account = ensure_demo_account(PlanStore.from_env(), VAR / "demo_staff_password")
+    except StoreError as error:
+        return f"No demo staff account: {error}"
+    if account.password is None:
+        return f"Demo staff account {account.username!r}: {account.note}."
+    return (f"Demo staff account for the console: username {account.username}, password {account.password}"
+            " (kept in var/demo_staff_password)")

@@ -19,7 +19,7 @@ from bot.paths import ROOT
 MODELS = ROOT / "models"
 SPACY_PIPELINE = MODELS / "spacy" / "b12_en"
 # data/plans holds demo plan files, not training data
-TRAINING_DATA = ("data/nlu", "data/rules.yml", "data/stories.yml")
+TRAINING_DATA = ("data/nlu", "data/rules.yml")
 
 
 def training_inputs(root: Path = ROOT) -> list[Path]:
@@ -27,6 +27,7 @@ def training_inputs(root: Path = ROOT) -> list[Path]:
     files += sorted((root / "data").glob("**/*.yml"))
     files += sorted((root / "rasa_ext" / "nlu").glob("*.py"))
     files += sorted(p for p in SPACY_PIPELINE.glob("**/*") if p.is_file()) if SPACY_PIPELINE.exists() else []
+    files += [root / "models" / "minilm" / ".b12-stamp.json"]  # the encoder the classifier was trained with
     # demo plan files live under data/ but do not shape the model
     return [f for f in files if f.is_file() and "plans" not in f.relative_to(root).parts]
 

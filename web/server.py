@@ -7,12 +7,15 @@ What it serves (all from this machine):
 - `/vendor/rasa-webchat.js` the widget bundle read once from `web/node_modules` (installed by
   `npm ci --prefix web`, nothing is built or copied). Its embedded CSS `@import`s a web font from a
   font CDN; that import is removed here, so the page never reaches outside the clinic's own servers.
-- Demo mode (on unless `B12_DEMO=0`): `/demo/patients` and `/demo/token?ref=…` let a visitor act as a demo
-  patient. In production the clinic's portal issues the token instead (see docs/widget.md); with demo mode
-  off both routes are 404.
+- Demo mode (on unless `B12_DEMO=0`, and only while the page listens on loopback): `/demo/patients` and
+  `/demo/token?ref=…` let a visitor act as one of the demo file's patients, never anyone else (every other
+  reference gets the same 404, whether it exists or not). In production the clinic's portal issues the token
+  instead (see docs/widget.md); with demo mode off both routes are 404.
+- `/calendar/<link>.ics`: a patient's calendar subscription (services/calendar.py): 404 for anything but a
+  live link, 429 when a link is fetched too often.
 - `/health` -> "ok" (used by `ops.stack` to know the server is up).
 
-The server is a thin adapter: tokens come from `bot.identity`, patients from `adapters.sql.store`.
+The server is a thin adapter over bot.identity (tokens) and services (demo patients, the calendar feed).
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from aiohttp import web
 
 from bot.paths import DEMO_PLANS
+from services import plans as plan_service
 
 log = logging.getLogger("bot.web")
 
@@ -42,6 +46,7 @@ WEBCHAT_BUNDLE = NODE_MODULES / "rasa-webchat" / "lib" / "index.js"
 DEMO_DIR = DEMO_PLANS
 DEMO_TOKEN_MINUTES = 30
 SOCKET_PATH = "/socket.io/"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 # An `@import url(...)` of anything not on this server: the widget's CSS pulls its font this way.
 _REMOTE_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?(?:https?:)?//[^)]*\)\s*;?")
@@ -119,38 +124,14 @@ def content_security_policy(rasa_url: str) -> str:
     ])
 
 
-@dataclass(frozen=True)
-class DemoPatient:
-    reference: str
-    name: str
+def _default_store():
+    from adapters.sql.store import PlanStore
 
-
-def demo_patients_in(directory: Path) -> list[DemoPatient]:
-    """The demo patients named in the demo plan files (`patient:`) and the no-plan list (`patients:`).
-
-    Only the reference and name are read: the plan itself is the store's business.
-    """
-    found: dict[str, DemoPatient] = {}
-    for path in sorted(directory.glob("*.yml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as error:
-            log.warning("demo file %s skipped: %s", path, error)
-            continue
-        if not isinstance(data, dict):
-            continue
-        entries = [data.get("patient")] + list(data.get("patients") or [])
-        for entry in entries:
-            if isinstance(entry, dict) and entry.get("reference"):
-                reference = str(entry["reference"]).strip()
-                found.setdefault(reference, DemoPatient(reference, str(entry.get("name") or reference)))
-    return sorted(found.values(), key=lambda p: p.reference)
+    return PlanStore.from_env()
 
 
 def _default_patient_exists(reference: str) -> bool:
-    from adapters.sql.store import PlanStore
-
-    return PlanStore.from_env().patient(reference) is not None
+    return _default_store().patient(reference) is not None
 
 
 def _default_issue_token(reference: str, minutes: int) -> str:
@@ -168,6 +149,7 @@ class Settings:
     # Seams for tests; the defaults call the real store and identity modules.
     patient_exists: Callable[[str], bool] = field(default=_default_patient_exists)
     issue_token: Callable[[str, int], str] = field(default=_default_issue_token)
+    store: Callable[[], Any] = field(default=_default_store)
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -228,8 +210,8 @@ async def demo_patients(request: web.Request) -> web.Response:
     settings = _require_demo(request)
 
     def listing() -> list[dict[str, str]]:
-        return [{"reference": p.reference, "name": p.name}
-                for p in demo_patients_in(settings.demo_dir) if settings.patient_exists(p.reference)]
+        patients = plan_service.demo_patients(settings.demo_dir)
+        return [{"reference": ref, "name": name} for ref, name in patients.items() if settings.patient_exists(ref)]
 
     patients = await asyncio.to_thread(listing)
     return web.json_response({"patients": patients}, headers={"Cache-Control": "no-store"})
@@ -238,16 +220,32 @@ async def demo_patients(request: web.Request) -> web.Response:
 async def demo_token(request: web.Request) -> web.Response:
     """A short-lived signed token for one existing patient: what a clinic portal would hand the widget."""
     settings = _require_demo(request)
-    reference = request.query.get("ref", "").strip()
-    if not _REFERENCE.match(reference):
-        raise web.HTTPBadRequest(text="ref must be a patient reference such as MRN-1001")
-    if not await asyncio.to_thread(settings.patient_exists, reference):
-        raise web.HTTPNotFound(text=f"no patient {reference}")
+    reference = request.query.get("ref", "").strip().upper()
+    # Only the demo file's patients, and the same answer for every other reference whether it exists or not,
+    # so the endpoint can neither sign a token for a real patient nor tell which references exist.
+    if (not _REFERENCE.match(reference) or reference not in plan_service.demo_patients(settings.demo_dir)
+            or not await asyncio.to_thread(settings.patient_exists, reference)):
+        raise web.HTTPNotFound(text="not a demo patient")
     token = await asyncio.to_thread(settings.issue_token, reference, DEMO_TOKEN_MINUTES)
     return web.json_response(
         {"reference": reference, "token": token, "expires_in_minutes": DEMO_TOKEN_MINUTES},
         headers={"Cache-Control": "no-store"},
     )
+
+
+async def calendar_feed(request: web.Request) -> web.Response:
+    """A patient's calendar subscription: the feed built now from the newest plan version."""
+    from services.calendar import feed
+
+    token = request.match_info.get("token", "")
+    result = await asyncio.to_thread(lambda: feed(request.app[SETTINGS].store(), token))
+    if result.status == 429:
+        raise web.HTTPTooManyRequests(text="too many requests for this calendar link; try again later")
+    if result.status != 200:
+        raise web.HTTPNotFound(text="no such calendar")
+    return web.Response(body=result.body, content_type="text/calendar", charset="utf-8",
+                        headers={"Cache-Control": "private, max-age=300", "Content-Disposition":
+                                 'inline; filename="b12-injections.ics"'})
 
 
 def make_app(settings: Settings) -> web.Application:
@@ -262,6 +260,7 @@ def make_app(settings: Settings) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_get("/demo/patients", demo_patients)
     app.router.add_get("/demo/token", demo_token)
+    app.router.add_get(r"/calendar/{token:[A-Za-z0-9_-]{20,200}}.ics", calendar_feed)
     app.router.add_static("/static/", STATIC_DIR, show_index=False, follow_symlinks=False)
     return app
 
@@ -269,6 +268,11 @@ def make_app(settings: Settings) -> web.Application:
 def demo_enabled(value: str | None) -> bool:
     """Demo mode unless B12_DEMO is 0/false/no/off."""
     return (value or "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def demo_allowed(host: str, value: str | None) -> bool:
+    """Demo tokens only while the page listens on this machine alone: never when it faces a network."""
+    return demo_enabled(value) and host in LOOPBACK
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -281,14 +285,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="demo plan files listed by /demo/patients (env B12_DEMO_DIR)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings(rasa_url=args.rasa_url.rstrip("/"), demo=demo_enabled(os.environ.get("B12_DEMO")),
-                        demo_dir=args.demo_dir)
+    demo = demo_allowed(args.host, os.environ.get("B12_DEMO"))
+    if demo_enabled(os.environ.get("B12_DEMO")) and not demo:
+        log.warning("demo mode is off: the page listens on %s, beyond this machine (demo tokens only on loopback)",
+                    args.host)
+    settings = Settings(rasa_url=args.rasa_url.rstrip("/"), demo=demo, demo_dir=args.demo_dir)
     try:
         app = make_app(settings)
     except (AssetError, ValueError) as error:
         raise SystemExit(f"web.server: {error}") from None
-    if settings.demo and args.host not in ("127.0.0.1", "localhost", "::1"):
-        log.warning("demo mode gives patient tokens to anyone who can reach %s; set B12_DEMO=0", args.host)
     log.info("demo clinic page on http://%s:%d/ (Rasa at %s, demo mode %s)", args.host, args.port,
              settings.rasa_url, "on" if settings.demo else "off")
     web.run_app(app, host=args.host, port=args.port, print=None, shutdown_timeout=5)

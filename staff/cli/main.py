@@ -20,6 +20,7 @@ COMMANDS = {
     "train": ("staff.cli.main", "train_command", "Train the Rasa model if its inputs changed."),
     "serve": ("ops.stack", "serve_command", "Start the action server, Rasa server and demo page."),
     "flows": ("staff.flows.cli", "flows_group", "Run staff dialog-flow tests against the bot."),
+    "staff": ("staff.cli.staff", "staff_group", "Staff accounts for the console."),
 }
 
 

@@ -94,6 +94,10 @@ def run_command(
                 click.echo("Starting a throwaway bot (Rasa server + action server) with its own database ...")
                 local = stack.enter_context(runner.local_stack(auth_token))
                 url, database_url, issue_token = local.rasa_url, local.database_url, local.issue_token
+            elif not auth_token:  # the bot `make run` started keeps its token in var/
+                from ops.stack import rasa_auth_token
+
+                auth_token = rasa_auth_token()
             client = runner.RasaClient(url, auth_token=auth_token, timeout=timeout)
             client.wait_ready(timeout=10)
         except (runner.RasaError, RuntimeError) as exc:

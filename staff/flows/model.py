@@ -12,8 +12,11 @@ A flow file (documented in the README staff guide)::
             expect:
               intent: ask_weekly_duration
               action: action_answer_plan          # or a list; responses (utter_*) count as actions
-              contains: ["3 more", "{date:today+21d}", "Dr. Priya Shah"]
+              contains: ["3 more", "{date:today+21d}", "Dr. Priya Shah"]   # all of them
+              contains_any: ["overdue", "was due"]                      # at least one
               not_contains: ["2000"]
+          - user: thanks
+            expect: {}                            # any reply (still counted as a reply)
 
 Placeholders, in user text and expectations: `{date:today+21d}` (rendered like the bot renders dates,
 `bot.dates.format_date`), `{day:today+7d}` (`format_day`); offsets are d, w, m (calendar months) and
@@ -43,7 +46,7 @@ PlanParser = Callable[[Path, date], PlanFile]
 
 FLOW_KEYS = ("name", "description", "plan", "patient", "signed_in", "turns")
 TURN_KEYS = ("user", "expect")
-EXPECT_KEYS = ("intent", "action", "contains", "not_contains")
+EXPECT_KEYS = ("intent", "action", "contains", "contains_any", "not_contains")
 PATIENT_KEYS = ("reference", "name", "date_of_birth")
 DEFAULT_DOB_FORMAT = "%d/%m/%Y"  # the form the bot's verification question asks for
 
@@ -65,6 +68,7 @@ class Expect:
     intent: str | None = None
     actions: tuple[str, ...] = ()
     contains: tuple[str, ...] = ()
+    contains_any: tuple[str, ...] = ()  # at least one of them
     not_contains: tuple[str, ...] = ()
 
 
@@ -279,15 +283,14 @@ def _expect(node: yaml.Node, where: str, c: _Collector, has_patient: bool) -> Ex
     fields = _mapping(node, where, c, EXPECT_KEYS)
     if fields is None:
         return Expect()
-    if not node.value:
-        c.add(node, where, f"empty: give at least one of {', '.join(EXPECT_KEYS)}")
     intent = _text(fields["intent"], f"{where}.intent", c) if "intent" in fields else None
     actions = _texts(fields["action"], f"{where}.action", c) if "action" in fields else ()
     contains = _texts(fields["contains"], f"{where}.contains", c, has_patient) if "contains" in fields else ()
+    any_of = _texts(fields["contains_any"], f"{where}.contains_any", c, has_patient) if "contains_any" in fields else ()
     not_contains = ()
     if "not_contains" in fields:
         not_contains = _texts(fields["not_contains"], f"{where}.not_contains", c, has_patient)
-    return Expect(intent=intent, actions=actions, contains=contains, not_contains=not_contains)
+    return Expect(intent=intent, actions=actions, contains=contains, contains_any=any_of, not_contains=not_contains)
 
 
 def _turns(node: yaml.Node, where: str, c: _Collector, has_patient: bool) -> tuple[Turn, ...]:

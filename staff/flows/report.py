@@ -60,11 +60,14 @@ def format_report(results: Sequence[FlowResult], verbose: bool = False) -> str:
             lines.append(f"      ({turns} {numbers} also {verb}; --verbose shows them)")
     passed = sum(r.passed for r in results)
     turns = sum(len(r.turns) for r in results)
+    holding = sum(1 for r in results for t in r.turns if not t.differences)
     lines.append("")
     lines.append(
         f"{passed} passed, {len(results) - passed} failed, {len(results)} flows, {turns} turns"
         f" in {sum(r.seconds for r in results):.1f} s (flow time)"
     )
+    if turns:
+        lines.append(f"replies holding their expectations: {holding}/{turns} ({100 * holding / turns:.1f}%)")
     return "\n".join(lines)
 
 

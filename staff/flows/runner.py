@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import socket
 import tempfile
 import time
 import urllib.error
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.plans.model import Patient, PlanFile
+from ops.ports import free_ports
 from staff.flows.model import Expect, Flow, RenderContext, render
 
 TokenIssuer = Callable[[str], str]
@@ -91,7 +91,7 @@ class RasaClient:
         self.auth_token = auth_token
         self.timeout = timeout
 
-    def _request(self, method: str, path: str, body: Any = None) -> Any:
+    def _request(self, method: str, path: str, body: Any = None, *, as_json: bool = True) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
             self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
@@ -106,7 +106,12 @@ class RasaClient:
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise RasaError(f"cannot reach the bot at {self.url}: {reason}") from None
-        return json.loads(raw) if raw else None
+        if not as_json:
+            return raw
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            raise RasaError(f"{method} {path.split('?')[0]}: the answer is not JSON: {raw[:120]!r}") from None
 
     def send(self, sender: str, message: str, metadata: dict[str, str]) -> list[dict[str, Any]]:
         body = {"sender": sender, "message": message, "metadata": metadata}
@@ -121,7 +126,7 @@ class RasaClient:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self._request("GET", "/")
+                self._request("GET", "/", as_json=False)  # Rasa's GET / answers plain text ("Hello from Rasa")
                 return
             except RasaError:
                 if time.monotonic() > deadline:
@@ -196,6 +201,10 @@ def check_turn(
         text = render(wanted, ctx)
         if _normal(text) not in said:
             differences.append(f'reply does not contain "{text}"')
+    if expect.contains_any:
+        options = [render(option, ctx) for option in expect.contains_any]
+        if not any(_normal(option) in said for option in options):
+            differences.append("reply contains none of " + ", ".join(f'"{o}"' for o in options))
     for unwanted in expect.not_contains:
         text = render(unwanted, ctx)
         if _normal(text) in said:
@@ -311,18 +320,6 @@ def run_flows(
 
 
 # --- a throwaway stack when no --url is given ----------------------------------------------------------
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` distinct free ports (all held open together while choosing, so none repeats)."""
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 @dataclass(frozen=True)

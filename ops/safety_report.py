@@ -1,0 +1,99 @@
+"""Figures of the deterministic safety detectors on the independent evaluation sets (tests/safety_eval/).
+
+`python -m ops.safety_report` prints, per set and per kind: red-flag recall (urgent advice on the urgent set),
+checks and alarms on the check set, false alarms and checks on the non-urgent set; dose-change recall and
+false positives. The tests in tests/unit/test_safety_eval.py hold the same figures to their targets.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import yaml
+
+from bot.paths import ROOT
+from bot.safety import screen
+
+SETS = ROOT / "tests" / "safety_eval"
+SET_B = ROOT / "tests" / "safety_eval_b"  # written later, never used to improve the detector: the final figures
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    hits: int = 0
+    by_kind: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+
+def load(name: str, folder=SETS) -> dict[str, list[dict]]:
+    return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+
+
+def outcome(text: str) -> str:
+    result = screen(text)
+    return "urgent" if result.red_flag else "check" if result.check else "none"
+
+
+def red_flag_figures(folder=SETS) -> dict[str, dict[str, Tally]]:
+    figures: dict[str, dict[str, Tally]] = {}
+    for part, entries in load("red_flags.yml", folder).items():
+        tallies = {"urgent": Tally(), "check": Tally(), "none": Tally()}
+        for entry in entries:
+            got = outcome(entry["text"])
+            for name, tally in tallies.items():
+                tally.total += 1
+                tally.by_kind[entry["kind"]][got] += 1
+                if got == name:
+                    tally.hits += 1
+                elif name == {"urgent": "urgent", "check": "check", "not_urgent": "none"}[part]:
+                    tally.misses.append(entry["text"])
+        figures[part] = tallies
+    return figures
+
+
+def dose_figures(folder=SETS) -> dict[str, Tally]:
+    figures = {}
+    for part, entries in load("dose_requests.yml", folder).items():
+        tally = Tally()
+        for entry in entries:
+            tally.total += 1
+            flagged = screen(entry["text"]).dose_request
+            tally.hits += flagged
+            if flagged != (part == "dose_change"):
+                tally.misses.append(entry["text"])
+            tally.by_kind[entry["kind"]]["flagged" if flagged else "not"] += 1
+        figures[part] = tally
+    return figures
+
+
+def main(show_misses: bool = False, folder=SETS) -> None:
+    print(f"== {folder.relative_to(ROOT)}")
+    red = red_flag_figures(folder)
+    u, c, n = red["urgent"], red["check"], red["not_urgent"]
+    print(f"red flags, urgent set ({u['urgent'].total}): urgent advice {u['urgent'].rate:.1%}, "
+          f"check question {u['check'].rate:.1%}, nothing {u['none'].rate:.1%}")
+    print(f"red flags, check set ({c['check'].total}): check question {c['check'].rate:.1%}, "
+          f"urgent advice {c['urgent'].rate:.1%}, nothing {c['none'].rate:.1%}")
+    print(f"red flags, non-urgent set ({n['none'].total}): false alarms {n['urgent'].rate:.1%}, "
+          f"check question {n['check'].rate:.1%}, nothing {n['none'].rate:.1%}")
+    dose = dose_figures(folder)
+    print(f"dose-change requests ({dose['dose_change'].total}): recall {dose['dose_change'].rate:.1%}; "
+          f"not requests ({dose['not_dose_change'].total}): flagged {dose['not_dose_change'].rate:.1%}")
+    if show_misses:
+        for label, tally in [("urgent not flagged", u["urgent"]), ("non-urgent flagged", n["none"]),
+                             ("dose requests missed", dose["dose_change"]),
+                             ("dose false positives", dose["not_dose_change"])]:
+            print(f"\n{label}:")
+            for text in tally.misses:
+                print("  -", text)
+
+
+if __name__ == "__main__":
+    main(show_misses="--misses" in sys.argv, folder=SET_B if "--set-b" in sys.argv else SETS)
