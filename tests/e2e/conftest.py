@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from ops.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "artifacts"
@@ -38,10 +39,6 @@ DEMO_REFERENCE = "MRN-1001"
 DEMO_NAME = "Alex Rivera"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def is_local(url: str) -> bool:
@@ -211,7 +208,7 @@ def page_server(tmp_path):
 
 # --- Rasa's own socket.io channel, without a model ------------------------------------------------
 
-# Runs rasa.core.channels.socketio.SocketIOInput configured from the project's credentials.yml, with
+# Runs the project's socket.io channel (rasa_ext.channels.B12SocketIOInput) configured from credentials.yml, with
 # Rasa's CORS set-up, in a Sanic server. Instead of a model it records each UserMessage (sender id, text,
 # metadata) to a JSON-lines file and answers "/greet" with buttons and anything else with an echo.
 CHANNEL_SCRIPT = r"""
@@ -220,12 +217,13 @@ from pathlib import Path
 
 import yaml
 from sanic import Sanic, response
-from rasa.core.channels.socketio import SocketIOInput
 from rasa.server import configure_cors
+from rasa_ext.channels import B12SocketIOInput
 
 port, credentials, record = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 buttons = json.loads(sys.argv[4])
-channel = SocketIOInput.from_credentials(yaml.safe_load(credentials.read_text())["socketio"])
+channel = B12SocketIOInput.from_credentials(
+    yaml.safe_load(credentials.read_text())["rasa_ext.channels.B12SocketIOInput"])
 app = Sanic("b12_test_channel")
 configure_cors(app, "*")
 

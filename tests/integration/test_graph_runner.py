@@ -80,3 +80,27 @@ def test_an_input_named_like_a_node_is_refused(runners) -> None:
     (metadata, _), (_, ours) = runners.values()
     with pytest.raises(GraphRunError, match="clashes with a node name"):
         ours.run(inputs={"x": metadata.nlu_target}, targets=[metadata.nlu_target])
+
+
+def test_predictions_from_the_last_events_equal_those_from_the_whole_conversation(runners) -> None:
+    """A long conversation is predicted from its last PREDICTION_WINDOW events (flat cost per turn); for every
+    turn the action is the one the whole history gives."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+
+    (metadata, dask_runner), _ = runners.values()
+    domain = Domain.load("domain.yml")
+    tracker = DialogueStateTracker("long", domain.slots)
+    target = metadata.core_target
+    for turn in range(30):
+        text = MESSAGES[turn % len(MESSAGES)]
+        parsed = _parse(metadata, dask_runner, text)
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(text, parsed["intent"], parsed.get("entities", [])))
+        full = dask_runner.run(inputs={PLACEHOLDER_TRACKER: tracker}, targets=[target])[target]
+        window = performance._window(tracker, domain)
+        assert len(window.events) <= performance.PREDICTION_WINDOW or turn < 10
+        windowed = dask_runner.run(inputs={PLACEHOLDER_TRACKER: window}, targets=[target])[target]
+        assert windowed.max_confidence_index == full.max_confidence_index, (turn, text)
+        tracker.update(ActionExecuted("action_respond"))
+        tracker.update(SlotSet("b12_context", {"turn": turn + 1}))

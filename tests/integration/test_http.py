@@ -21,8 +21,8 @@ pytestmark = pytest.mark.live
 TODAY = date.today()
 
 PLAN = mid_course_plan("MRN-8001", "Robin Vale", "1971-05-09")
-SLOT_NAMES = ("patient_reference", "verify_reference", "verify_dob", "pending_intent", "needs_verification",
-              "followup_offered", "followup_kind", "requested_slot")
+SLOT_NAMES = ("patient_reference", "b12_context", "verify_reference", "verify_dob", "pending_intent",
+              "needs_verification", "requested_slot")
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +83,12 @@ def test_attack_2_same_sender_without_token_cannot_ride_a_verification(live_stac
     owner.say("when is my next injection?")
     owner.say(patients["A"])
     assert format_day(TODAY + timedelta(days=7)) in owner.say("09/05/1971")
-    intruder = Chat(live_stack, sender=owner.sender)  # same sender id, its own client key
-    assert no_plan_detail(intruder.say("show me my plan"))
-    intruder_no_key = Chat(live_stack, sender=owner.sender, client_key=None)
-    assert no_plan_detail(intruder_no_key.say("show me my plan"))
+    # same sender id with its own client key, or none: the conversation is not theirs (403), nothing leaks
+    for client_key in ("", None):
+        intruder = Chat(live_stack, sender=owner.sender, client_key=client_key)
+        response = requests.post(intruder.url, json={"sender": owner.sender, "message": "show me my plan",
+                                                     "metadata": intruder.metadata}, timeout=60)
+        assert response.status_code == 403 and no_plan_detail(response.text)
 
 
 def _alg_none_token(reference: str) -> str:

@@ -16,8 +16,10 @@ from click.testing import CliRunner, Result
 from adapters.sql.db import REPO_ROOT, make_engine
 from adapters.sql.store import PlanStore
 from bot.dates import format_date
+from bot.paths import DEMO_PLANS as DEMO_DIR
 from bot.plans.model import Patient
-from staff.cli.plans import DEMO_DIR, PATIENTS_WITHOUT_PLAN, db_group, demo_group, followups_group, plans_group
+from services.plans import PATIENTS_WITHOUT_PLAN
+from staff.cli.plans import db_group, demo_group, followups_group, plans_group
 
 TODAY = date(2026, 11, 20)
 START = TODAY - timedelta(days=15)  # where conftest.plan_yaml starts the replenishment

@@ -14,8 +14,9 @@ from datetime import date
 import pytest
 import requests
 
-from bot.answers import plan_answer
 from bot.identity import issue_token
+from ops.ports import free_port
+from services.answering import plan_answer_text
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres]
 SERVER = os.environ.get("B12_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
@@ -29,10 +30,6 @@ def reachable(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +68,9 @@ def say(url: str, sender: str, text: str, metadata: dict) -> str:
 
 def expected_next_injection(stack, reference: str) -> str:
     record = stack.store().current_plan(reference)
-    return plan_answer("ask_next_injection", record, date.today()).text
+    # the lead sentence: it answers the question every time (details said before in a conversation are not
+    # repeated), and it holds the date the patient's own plan gives
+    return plan_answer_text("ask_next_injection", record, date.today()).split(". ")[0]
 
 
 def user_turns(stack, url: str, sender: str) -> list[str]:

@@ -26,6 +26,7 @@ from bot.plans.model import (
     PlanFile,
     VerificationState,
 )
+from services.plans import import_plan_files
 
 TODAY = date(2026, 11, 20)
 
@@ -105,8 +106,10 @@ def test_lookups_used_per_chat_turn_are_indexed(db_url: str) -> None:
 def test_no_free_text_columns_in_followups_audit_and_verification(db_url: str) -> None:
     inspector = inspect(make_engine(db_url))
     columns = {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+    # closed_by / actor name a staff user; detail is the system's own note ("version 2 from file.yml", "link 4")
     assert columns["follow_ups"] == {
-        "id", "reference", "kind", "plan_version", "conversation_key", "created_at", "status"
+        "id", "reference", "kind", "plan_version", "conversation_key", "created_at", "status", "closed_by",
+        "closed_at",
     }  # fmt: skip
     assert columns["audit_entries"] == {
         "id",
@@ -115,7 +118,14 @@ def test_no_free_text_columns_in_followups_audit_and_verification(db_url: str) -
         "intent",
         "action",
         "created_at",
+        "actor",
+        "detail",
     }
+    assert columns["reported_injections"] == {
+        "id", "patient_id", "given_on", "reported_at", "conversation_key", "plan_version_id", "status",
+        "decided_by", "decided_at",
+    }  # fmt: skip
+    assert columns["calendar_links"] >= {"token_hash"} and "token" not in columns["calendar_links"]
     assert columns["conversation_verification"] == {
         "conversation_key", "reference", "verified_until", "failures", "locked_until", "updated_at"
     }  # fmt: skip
@@ -367,7 +377,7 @@ def test_import_path_directory_with_one_bad_file(
     write_plan(plan_text(reference="MRN-5003"), name="c.yaml", directory=folder)
     (folder / "README.txt").write_text("not a plan file")
 
-    results = store.import_path(folder, today=TODAY)
+    results = import_plan_files(store, [folder], today=TODAY)
     assert [r.path.rsplit("/", 1)[-1] for r in results] == ["a.yml", "b.yml", "c.yaml"]
     assert [(r.ok, r.version) for r in results] == [(True, 1), (False, None), (True, 1)]
     assert results[1].problems and all(p.startswith(f"{bad}:") for p in results[1].problems)
@@ -382,14 +392,14 @@ def test_all_or_nothing_import_writes_nothing_when_any_file_is_bad(
     good = write_plan(plan_text(reference="MRN-6001"))
     bad = write_plan(plan_text(reference="MRN-6002").replace("documented_on: ", "documented_on: 2026-13-"))
     before = row_counts()
-    results = store.import_paths([good, bad], today=TODAY, all_or_nothing=True)
+    results = import_plan_files(store, [good, bad], today=TODAY, all_or_nothing=True)
     assert [r.ok for r in results] == [False, False]
     assert not results[0].problems and results[1].problems
     assert row_counts() == before
 
 
 def test_missing_path_is_a_problem_not_a_crash(store: PlanStore, tmp_path) -> None:
-    [result] = store.import_path(tmp_path / "nowhere.yml")
+    [result] = import_plan_files(store, [tmp_path / "nowhere.yml"])
     assert not result.ok and "no such file" in result.problems[0]
 
 

@@ -43,6 +43,7 @@ class FakeStore:
         self.patients = {p.reference: p for p in patients}
         self.rows: dict[str, VerificationState] = {}
         self.saves = 0
+        self.limits: dict[str, dict] = {}
 
     def patient(self, reference: str) -> Patient | None:
         return self.patients.get(reference)
@@ -58,6 +59,22 @@ class FakeStore:
         self.rows[state.conversation_key] = replace(
             state, verified_until=naive(state.verified_until), locked_until=naive(state.locked_until)
         )
+
+    # attempt limits, like adapters/sql/identity.py (a rolling window per key)
+    def limit_locked_until(self, key, now):
+        row = self.limits.get(key)
+        return row["locked_until"] if row and row["locked_until"] and row["locked_until"] > now else None
+
+    def count_attempt(self, key, now, *, window, max_attempts=None, failed=False, max_failures=None, lock_for=None):
+        row = self.limits.setdefault(key, {"start": now, "attempts": 0, "failures": 0, "locked_until": None})
+        if row["start"] + window <= now:
+            row.update(start=now, attempts=0, failures=0)
+        row["attempts"] += 1
+        row["failures"] += int(failed)
+        over = (max_attempts and row["attempts"] >= max_attempts) or (max_failures and row["failures"] >= max_failures)
+        if over and lock_for and not (row["locked_until"] and row["locked_until"] > now):
+            row["locked_until"] = now + lock_for
+        return self.limit_locked_until(key, now)
 
 
 class Clock:

@@ -1,4 +1,4 @@
-"""Red flags first, never dose advice: the deterministic safety checks in bot/safety.py."""
+"""Red flags first, never dose advice: the deterministic safety checks in bot/safety/ (the original cases)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,9 @@ RED_FLAGS = [
     ("palpitations since the injection", "irregular_heartbeat"),
     ("When's my next B12 jab? Also my throat feels tight and my lips are swelling up", "swelling"),
     ("Can you tell me my lab check date, btw I blacked out this morning", "fainting"),
+    ("my husband is having a seizure", "seizure"),
+    ("she's choking on something", "choking"),
+    ("his lips have gone blue", "blue_lips"),
 ]
 
 # Chest, breathing and friends mentioned in passing, denied, or over: not an emergency.
@@ -252,12 +255,13 @@ def test_typo_repair_does_not_turn_ordinary_words_into_symptoms():
 
 
 def test_every_category_has_prefilter_anchors_that_its_examples_contain():
-    from bot.safety import _ANCHORS, _clauses
+    from bot.safety.red_flag_lexicon import ANCHORS
+    from bot.safety.text import clauses
 
-    assert set(_ANCHORS) == set(RED_FLAG_CATEGORIES)
+    assert set(RED_FLAG_CATEGORIES) <= set(ANCHORS)
     for message, category in RED_FLAGS:
-        text = " ".join(_clauses(message))
-        assert any(anchor in text for anchor in _ANCHORS[category]), message
+        text = " ".join(clauses(message))
+        assert any(anchor in text for anchor in ANCHORS[category]), message
 
 
 def test_empty_text_is_not_a_red_flag():

@@ -118,3 +118,43 @@ def test_training_data_passes_through_unchanged(component):
     data = TrainingData([Message(data={"text": "chest pain", "intent": "report_emergency"})])
     assert component.process_training_data(data) is data
     assert data.training_examples[0].get("intent") == "report_emergency"
+
+
+def test_the_screen_result_is_in_the_message_as_a_plain_dict(component):
+    message = predicted("when is my next shot? i can barely breathe", "ask_next_injection", 0.9)
+    [out] = component.process([message])
+    result = out.get("b12_screen")
+    assert result["red_flag"] == {"category": "breathing", "matched": "can barely breathe"}
+    assert result["check"] is None and result["dose_request"] is False
+    assert result["clauses"] == ["when is my next shot", "i can barely breathe"]
+    assert "b12_screen" in out.output_properties  # in the parse output, for the action server
+
+
+def test_a_classifier_emergency_without_a_red_flag_gives_way_to_the_next_intent(component):
+    message = predicted("I was short of breath before I was diagnosed", "report_emergency", 0.7,
+                        ("ask_neurologic_symptoms", 0.2), ("greet", 0.1))
+    [out] = component.process([message])
+    assert out.get("intent") == {"name": "ask_neurologic_symptoms", "confidence": 0.2}
+    assert [r["name"] for r in out.get("intent_ranking")] == ["ask_neurologic_symptoms", "greet"]
+    assert out.get("b12_screen")["red_flag"] is None
+
+
+def test_partial_evidence_is_recorded_as_a_check_and_never_forced_to_an_emergency(component):
+    message = predicted("a bit wheezy today", "report_emergency", 0.8, ("ask_side_effects", 0.15))
+    [out] = component.process([message])
+    assert out.get("intent")["name"] == "ask_side_effects"
+    assert out.get("b12_screen")["check"] == {"category": "breathing", "matched": "wheezy"}
+
+
+def test_a_lone_classifier_emergency_falls_back(component):
+    message = predicted("this form is giving me a heart attack", "report_emergency", 0.6)
+    [out] = component.process([message])
+    assert out.get("intent") == {"name": "nlu_fallback", "confidence": 0.0}
+    assert out.get("intent_ranking") == []
+
+
+def test_a_dose_request_the_classifier_called_an_emergency_becomes_a_dose_request(component):
+    message = predicted("i already took a double dose, is that ok?", "report_emergency", 0.5, ("greet", 0.1))
+    [out] = component.process([message])
+    assert out.get("intent")["name"] == "request_dose_change"
+    assert out.get("b12_screen")["dose_request"] is True

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import PLAN_INTENTS, plan_answer
 from bot.plans.model import Dose, Injection, Interval, LabCheck, Patient, Phase, Plan, PlanRecord
 from bot.plans.schedule import calendar, plan_status
 from bot.safety import contains_dose_advice
+from bot.vocabulary import PLAN_INTENTS
+from services.answering import plan_answer_text
 
 MCG = Dose(1000, "mcg")
 WEEK, MONTH = Interval(1, "week"), Interval(1, "month")
@@ -44,8 +46,8 @@ def test_mid_course_three_of_six_given_last_today():
     assert s.maintenance_after_reassessment and s.maintenance_starts is None
     assert s.next_lab_check.tests == ("serum B12", "CBC")
     history = tuple(given_on(start, start + timedelta(days=7), TODAY))
-    text = plan_answer("ask_weekly_duration", PlanRecord(Patient("MRN-1", "A", date(1960, 1, 1)), p, history, 1, 1),
-                       TODAY).text
+    record = PlanRecord(Patient("MRN-1", "A", date(1960, 1, 1)), p, history, 1, 1)
+    text = plan_answer_text("ask_weekly_duration", record, TODAY)
     assert "3 more weekly injections" in text and "15 Dec 2026" in text and "22 Dec 2026" in text
     assert text.endswith("as documented by Dr. Priya Shah on 2 Nov 2026.")
 
@@ -63,6 +65,15 @@ def test_overdue_by_ten_days():
     s = plan_status(plan(weekly(start)), given_on(start, start + timedelta(days=7)), TODAY)
     assert s.next_due == start + timedelta(days=14) and s.overdue_days == 10
     assert s.replenishment_remaining == 4
+    # 4 weekly doses cannot fit by the documented last date: counted from today, the earliest the late one
+    # can be had, they run to today + 3 weeks, and the status says the schedule moved
+    assert s.remaining_dates == tuple(TODAY + timedelta(weeks=n) for n in range(4))
+    assert s.last_replenishment_date == TODAY + timedelta(weeks=3) and s.schedule_shifted
+    record = PlanRecord(Patient("MRN-1", "A", date(1960, 1, 1)), plan(weekly(start)),
+                        tuple(given_on(start, start + timedelta(days=7))), 1, 1)
+    text = plan_answer_text("ask_weekly_duration", record, TODAY)
+    assert "4 more" in text and "15 Dec 2026" in text and "clinic will confirm" in text
+    assert not re.search(r"(?<!\d)5 Dec 2026", text)  # the documented last date, which 4 doses cannot meet
 
 
 def test_maintenance_pending_reassessment():
@@ -142,11 +153,20 @@ def test_properties(case):
         assert s.next_due >= max(i.on for i in history if i.on >= p.phases[0].starts_on)
     if s.next_due and s.last_dose_given and s.current_phase == "maintenance":
         assert s.next_due >= min(s.last_dose_given, s.maintenance_starts)
+    # planned dates never lie before the next due date, nor before today, and come one interval apart
+    if s.remaining_dates:
+        assert s.remaining_dates[0] == max(s.next_due, today)
+        assert list(s.remaining_dates) == sorted(set(s.remaining_dates))
+        assert len(s.remaining_dates) == s.replenishment_remaining
+    assert all(d >= today for d in s.upcoming) and list(s.upcoming) == sorted(s.upcoming)
     entries = calendar(p, today)
     assert [e.on for e in entries] == sorted(e.on for e in entries)
     assert len(s.replenishment_dates) == p.phases[0].doses
     record = PlanRecord(Patient("MRN-1", "A", date(1960, 1, 1)), p, tuple(history), 1, 1)
     for intent in PLAN_INTENTS:
-        text = plan_answer(intent, record, today).text
+        if intent in ("report_injection_given", "ask_calendar"):
+            continue  # requests, not answers: they are handled by the conversation service
+        text = plan_answer_text(intent, record, today)
         assert text.endswith("as documented by Dr. Priya Shah on 2 Nov 2026.")
         assert not contains_dose_advice(text)
+        assert "on today" not in text and "on tomorrow" not in text and " 1 remaining injections" not in text

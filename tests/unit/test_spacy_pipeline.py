@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from bot.nlp.patterns import LABELS, PRODUCT_SYNONYMS, all_patterns, canonical_product, scenario_kind
+from bot.vocabulary import INTENTS
 from ops import spacy_build as build
 
 
@@ -194,14 +195,6 @@ def test_saved_pipeline_loads_in_a_fresh_process_without_our_code(tmp_path):
 
 NLU_DIR = build.ROOT / "data" / "nlu"
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<label>[^)]+)\)")
-PLAN_INTENTS = ("ask_weekly_duration", "ask_next_injection", "ask_my_plan", "ask_maintenance_plan",
-                "ask_next_lab_check", "report_missed_dose", "request_dose_change")
-GENERAL_INTENTS = ("ask_typical_starting_dose", "ask_switch_to_oral", "ask_injection_vs_tablet",
-                   "ask_monitoring_labs", "ask_more_is_better", "ask_neurologic_symptoms",
-                   "ask_recovery_time", "ask_product_difference", "ask_side_effects",
-                   "ask_deficiency_scenario", "ask_weekly_meaning")
-DIALOGUE_INTENTS = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_human",
-                    "out_of_scope", "help")
 
 
 def nlu_sections() -> list[dict]:
@@ -228,18 +221,13 @@ def plain(example: str) -> tuple[str, list[tuple[str, str]]]:
     return ANNOTATION.sub(lambda m: m["text"], example), found
 
 
-def test_every_contract_intent_has_enough_examples():
+def test_every_intent_has_enough_examples():
+    """At least 80 examples per intent (issue 16), in the shapes patients write, for exactly the intents of
+    bot/vocabulary.py."""
     examples = nlu_examples()
-    for intent in PLAN_INTENTS + GENERAL_INTENTS:
-        assert len(examples.get(intent, [])) >= 30, intent
-    assert len(examples["report_emergency"]) >= 30
-    for intent in DIALOGUE_INTENTS:
-        # short replies (yes, no, bye, help ...) need variety, but not so many that they outweigh the
-        # plan and general intents (40: cross-validation macro-F1 rose from 0.848 to 0.862 with 38-49)
-        assert 15 <= len(examples.get(intent, [])) <= 50, intent
-    assert len(examples["provide_identity"]) >= 20
-    assert set(examples) == set(PLAN_INTENTS + GENERAL_INTENTS + DIALOGUE_INTENTS
-                                + ("report_emergency", "provide_identity"))
+    for intent in INTENTS:
+        assert len(examples.get(intent, [])) >= 80, (intent, len(examples.get(intent, [])))
+    assert set(examples) == set(INTENTS)
 
 
 def test_no_example_is_shared_between_intents_or_repeated():
@@ -278,8 +266,9 @@ def test_identity_annotations_match_the_regexes():
         for value, label in annotated:
             assert any(p.fullmatch(value) or p.search(value) for p in regexes[label]), (value, label)
             annotated_count += 1
-        spans = [m.group(0) for patterns in regexes.values() for p in patterns for m in p.finditer(text)]
-        assert sorted(spans) == sorted(value for value, _ in annotated), line
+        # the regexes overlap (MRN-1042 is both an MRN and a PREFIX-digits reference): each span once
+        spans = {(m.start(), m.group(0)) for patterns in regexes.values() for p in patterns for m in p.finditer(text)}
+        assert sorted(s for _, s in spans) == sorted(value for value, _ in annotated), line
     assert annotated_count >= 20
 
 

@@ -1,0 +1,232 @@
+"""The findings of the independent red-team pass (issue 15), each a test at the level it was found: the demo
+token endpoint, verification lockouts, the action server, socket.io rooms, message size and malformed bodies,
+conversation length, and what is kept at rest. Against the real servers (`live_stack`)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import stat
+import statistics
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+from plan_texts import mid_course_plan
+
+from bot.identity import issue_token
+from bot.plans.planfile import parse_plan_text
+from web.server import demo_allowed
+
+pytestmark = pytest.mark.live
+TODAY = date.today()
+
+
+@pytest.fixture(scope="module")
+def patient(live_stack):
+    live_stack.store().import_planfile(parse_plan_text(mid_course_plan("MRN-8101", "Robin Vale", "1971-05-09"),
+                                                       today=TODAY))
+    return "MRN-8101"
+
+
+def post(stack, body, raw: bytes | None = None):
+    url = f"{stack.rasa_url}/webhooks/rest/webhook"
+    if raw is not None:
+        return requests.post(url, data=raw, headers={"Content-Type": "application/json"}, timeout=30)
+    return requests.post(url, json=body, timeout=30)
+
+
+def say(stack, text, sender=None, **metadata):
+    metadata.setdefault("client_key", "key-" + uuid.uuid4().hex)
+    response = post(stack, {"sender": sender or uuid.uuid4().hex, "message": text, "metadata": metadata})
+    assert response.status_code == 200, response.text
+    return "\n".join(m.get("text", "") for m in response.json())
+
+
+# --- 1. the demo token endpoint --------------------------------------------------------------------------
+
+
+def test_demo_tokens_only_for_the_demo_files_patients(live_stack, patient):
+    url = f"{live_stack.web_url}/demo/token"
+    assert requests.get(url, params={"ref": "MRN-1001"}, timeout=10).status_code == 200  # a demo patient
+    imported = requests.get(url, params={"ref": patient}, timeout=10)  # real, staff-imported: refused
+    unknown = requests.get(url, params={"ref": "MRN-9999"}, timeout=10)  # does not exist: the same answer
+    assert imported.status_code == unknown.status_code == 404 and imported.text == unknown.text
+    listing = requests.get(f"{live_stack.web_url}/demo/patients", timeout=10).json()["patients"]
+    listed = {p["reference"] for p in listing}
+    assert patient not in listed
+
+
+def test_demo_mode_is_never_on_beyond_loopback():
+    assert demo_allowed("127.0.0.1", "1") and demo_allowed("::1", None)
+    assert not demo_allowed("0.0.0.0", "1") and not demo_allowed("192.168.1.5", None)
+    assert not demo_allowed("127.0.0.1", "0")
+
+
+# --- 2. lockouts that a new client key per guess does not reset -------------------------------------------
+
+
+def test_a_new_client_key_per_guess_is_stopped_by_the_reference_lock(live_stack, patient):
+    for n in range(5):
+        sender, key = uuid.uuid4().hex, uuid.uuid4().hex
+        say(live_stack, "when is my next injection?", sender, client_key=key)
+        say(live_stack, patient, sender, client_key=key)
+        say(live_stack, f"0{n + 1}/02/1950", sender, client_key=key)
+    sender, key = uuid.uuid4().hex, uuid.uuid4().hex
+    texts = [say(live_stack, "when is my next injection?", sender, client_key=key),
+             say(live_stack, patient, sender, client_key=key),
+             say(live_stack, "09/05/1971", sender, client_key=key)]  # the right date of birth, now refused
+    assert not any("Priya" in t for t in texts) and any("15 minutes" in t for t in texts)
+
+
+# --- 3. the action server ---------------------------------------------------------------------------------
+
+
+def _listening_addresses(port: int) -> set[str]:
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if int(hex_port, 16) == port and state == "0A":  # LISTEN
+                found.add(address)
+    return found
+
+
+def test_the_action_server_listens_on_loopback_and_wants_the_secret(live_stack):
+    port = int(live_stack.actions_url.rsplit(":", 1)[1])
+    assert _listening_addresses(port) <= {"0100007F", "00000000000000000000000001000000"}
+    call = {"next_action": "action_respond", "sender_id": "x", "tracker": {"sender_id": "x"}, "version": "3.6.21"}
+    assert requests.post(f"{live_stack.actions_url}/webhook", json=call, timeout=10).status_code == 401
+    wrong = requests.post(f"{live_stack.actions_url}/webhook", json=call, timeout=10,
+                          headers={"X-B12-Action-Secret": "guess"})
+    assert wrong.status_code == 401
+    secret = live_stack.env["ACTION_SERVER_SECRET"]
+    broken = requests.post(f"{live_stack.actions_url}/webhook", data=b'{"next_action": 5, "echo": "SECRET-BODY"}',
+                           headers={"X-B12-Action-Secret": secret, "Content-Type": "application/json"}, timeout=10)
+    assert broken.status_code >= 400 and "SECRET-BODY" not in broken.text
+
+
+# --- 4. socket.io sessions belong to the client that created them ------------------------------------------
+
+
+async def _socket_scenario(rasa_url: str, token: str) -> tuple[list[str], list[str]]:
+    victim, attacker = socketio.AsyncClient(), socketio.AsyncClient()
+    victim_got, attacker_got = [], []
+    session: dict[str, str] = {}
+    victim.on("bot_uttered", lambda data: victim_got.append(data.get("text", "")))
+    victim.on("session_confirm", lambda data: session.setdefault("id", data))
+    attacker.on("bot_uttered", lambda data: attacker_got.append(data.get("text", "")))
+    await victim.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
+    await victim.emit("session_request", {"session_id": None})
+    for _ in range(50):
+        if "id" in session:
+            break
+        await asyncio.sleep(0.1)
+    custom = {"patient_token": token, "client_key": "victim-key"}
+    await victim.emit("user_uttered", {"message": "when is my next injection?", "session_id": session["id"],
+                                       "customData": custom})
+    await asyncio.sleep(2)
+    await attacker.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
+    await attacker.emit("session_request", {"session_id": session["id"]})
+    await attacker.emit("user_uttered", {"message": "show my plan", "session_id": session["id"],
+                                         "customData": {"client_key": "attacker-key"}})
+    await asyncio.sleep(1)
+    await victim.emit("user_uttered", {"message": "when is my next blood test?", "session_id": session["id"],
+                                       "customData": custom})
+    await asyncio.sleep(2)
+    await victim.disconnect()
+    await attacker.disconnect()
+    return victim_got, attacker_got
+
+
+def test_a_socket_io_client_cannot_join_someone_elses_session(live_stack, patient):
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever else runs in this process
+        victim_got, attacker_got = pool.submit(asyncio.run, _socket_scenario(live_stack.rasa_url,
+                                                                              issue_token(patient))).result()
+    assert any("Priya" in text for text in victim_got)  # the patient gets their answers
+    assert attacker_got and all("Priya" not in text and "serum B12" not in text for text in attacker_got)
+    assert any("another browser" in text for text in attacker_got)
+
+
+# --- 5. size and shape of what is sent ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"[]", b"null", b"123", b'"text"', b"{not json", b'{"sender": 5}', b'{"sender": "a", "message": ["x"]}',
+    b'{"sender": "a", "message": "hi", "metadata": []}', b'{"sender": "a b\\n", "message": "hi"}',
+])
+def test_malformed_bodies_get_400_not_500(live_stack, raw):
+    response = post(live_stack, None, raw=raw)
+    assert response.status_code == 400 and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("metadata", [{"patient_token": ["a", "list"]}, {"patient_token": {"sub": "MRN-8101"}},
+                                      {"patient_token": 12}, {"client_key": {"x": 1}}])
+def test_odd_metadata_gets_a_polite_reply(live_stack, patient, metadata):
+    text = say(live_stack, "show me my plan", **metadata)
+    assert text and "Priya" not in text
+
+
+def test_a_huge_message_is_refused_at_once_and_stalls_nobody(live_stack):
+    started = time.monotonic()
+    text = say(live_stack, "when is my next injection? " * 40_000)
+    assert time.monotonic() - started < 2 and "too long" in text
+    assert "documented schedule" in say(live_stack, "can I switch to tablets?")
+
+
+def test_a_token_that_claims_to_live_for_ever_is_refused(live_stack, patient):
+    far = issue_token(patient, minutes=60)
+    import jwt
+
+    from bot.identity import token_secret
+
+    claims = jwt.decode(far, options={"verify_signature": False})
+    claims["exp"] = 10**12
+    forever = jwt.encode(claims, token_secret(), algorithm="HS256")
+    text = say(live_stack, "show me my plan", patient_token=forever)
+    assert "Priya" not in text and "sign" in text.lower()
+
+
+# --- 6. a long conversation costs no more per turn ----------------------------------------------------------
+
+
+def test_turn_200_is_no_slower_than_twice_turn_1(live_stack, patient):
+    sender, key, token = uuid.uuid4().hex, uuid.uuid4().hex, issue_token(patient)
+    messages = ["when is my next injection?", "thanks", "what are the side effects?", "ok"]
+    times = []
+    for n in range(200):
+        started = time.perf_counter()
+        say(live_stack, messages[n % len(messages)], sender, client_key=key, patient_token=token)
+        times.append(time.perf_counter() - started)
+    first, last = statistics.median(times[5:25]), statistics.median(times[-20:])
+    assert last <= 2 * first + 0.01, (first, last)
+
+
+# --- 7. at rest --------------------------------------------------------------------------------------------
+
+
+def test_tokens_and_client_keys_are_not_stored_and_files_are_private(live_stack, patient):
+    token, key = issue_token(patient), "client-key-" + uuid.uuid4().hex
+    say(live_stack, "when is my next injection?", client_key=key, patient_token=token)
+    path = live_stack.env["TRACKER_STORE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = [r[0] for r in db.execute("SELECT data FROM events WHERE type_name = 'user'")]
+    assert rows and not any(token in r or key in r for r in rows)
+    for file in Path(path).parent.glob("*.db"):
+        assert stat.S_IMODE(os.stat(file).st_mode) & 0o077 == 0, file
+
+
+def test_the_rasa_auth_token_is_not_on_any_command_line(live_stack):
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        assert live_stack.auth_token not in cmdline

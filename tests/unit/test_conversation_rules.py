@@ -1,0 +1,94 @@
+"""The pure rules of a conversation (bot/conversation.py): short follow-ups read against the last answer,
+how a date question is put, the day a patient says they had an injection, the context round trip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.conversation import Context, read_date_question, reported_date, resolve_followup
+
+TODAY = date(2026, 12, 1)  # a Tuesday
+
+
+def ctx(topic, **kw) -> Context:
+    return Context(topic=topic, **kw)
+
+
+@pytest.mark.parametrize(("topic", "text", "intent", "which"), [
+    ("ask_next_injection", "and the one after that?", "ask_next_injection", 1),
+    ("ask_next_injection", "what about after that one", "ask_next_injection", 1),
+    ("ask_weekly_duration", "and after that?", "ask_maintenance_plan", 0),
+    ("ask_weekly_duration", "then what?", "ask_maintenance_plan", 0),
+    ("ask_next_lab_check", "which tests are those again", "ask_next_lab_check", 0),
+    ("report_missed_dose", "what should I do", "report_missed_dose", 0),
+    ("ask_next_injection", "who do I ask", "request_human", 0),
+    ("ask_next_injection", "so how long?", "ask_weekly_duration", 0),
+])
+def test_short_followups_are_read_against_the_last_topic(topic, text, intent, which):
+    followup = resolve_followup(text, ctx(topic))
+    assert followup is not None and followup.intent == intent and followup.which == which
+
+
+def test_the_one_after_that_moves_one_further_each_time():
+    assert resolve_followup("and the one after that?", ctx("ask_next_injection", date_index=1)).which == 2
+
+
+def test_why_and_more_keep_the_topic():
+    assert resolve_followup("why?", ctx("ask_weekly_duration")).why
+    assert resolve_followup("tell me more", ctx("ask_side_effects")).more
+
+
+@pytest.mark.parametrize("text", [
+    "and after that?",  # no topic yet
+])
+def test_no_followup_without_a_topic(text):
+    assert resolve_followup(text, Context()) is None
+
+
+def test_long_messages_are_not_followups():
+    text = "my mum had her injection on monday and she wants to know what happens after that with her bloods"
+    assert resolve_followup(text, ctx("ask_next_injection")) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("when is my next one", dict(which=0, count=1)),
+    ("what are my next three injection dates", dict(count=3)),
+    ("list all my upcoming dates", dict(count=4)),
+    ("when is the third one", dict(which=2)),
+    ("is there one on saturday?", dict(weekday=5)),
+    ("do I have an injection on Monday", dict(weekday=0)),
+    ("does every other day mean monday wednesday friday?", dict(count=4)),
+    ("how often now?", dict(how_often_now=True)),
+])
+def test_date_questions(text, expected):
+    question = read_date_question(text)
+    for key, value in expected.items():
+        assert getattr(question, key) == value, (text, question)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I had my injection today at the pharmacy", date(2026, 12, 1)),
+    ("got my jab yesterday", date(2026, 11, 30)),
+    ("had it on Monday", date(2026, 11, 30)),
+    ("had it on tuesday", date(2026, 12, 1)),
+    ("had it last tuesday", date(2026, 11, 24)),
+    ("the nurse did it on 27 Nov", date(2026, 11, 27)),
+    ("had it 2026-11-28", date(2026, 11, 28)),
+    ("had it on 29/11", date(2026, 11, 29)),
+    ("I'll have it tomorrow", date(2026, 12, 2)),
+])
+def test_reported_dates(text, day):
+    assert reported_date(text, TODAY) == day
+
+
+def test_no_day_named():
+    assert reported_date("I had my injection", TODAY) is None
+
+
+def test_context_round_trips_and_tolerates_junk():
+    c = Context(topic="ask_next_injection", date_index=2, offer="missed_dose", offer_turn=3, given=["a", "b"])
+    assert Context.load(c.dump()) == c
+    assert Context.load({"turn": "not a number", "nonsense": 1, "offer": 3, "given": [1]}) == Context()
+    assert Context.load(None) == Context() and Context.load(["x"]) == Context()

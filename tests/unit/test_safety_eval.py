@@ -1,0 +1,33 @@
+"""The safety detectors hold their figures on sets written apart from them (tests/safety_eval/README.md):
+every urgent phrasing gets urgent-care advice, at most 1 % of the non-urgent ones do, and the partial ones
+get a check question or the advice, never nothing; dose-change requests the same way."""
+
+from __future__ import annotations
+
+from ops.safety_report import dose_figures, red_flag_figures
+
+RED = red_flag_figures()
+DOSE = dose_figures()
+
+
+def test_every_urgent_phrasing_gets_urgent_advice():
+    assert RED["urgent"]["urgent"].rate == 1.0, f"{len(RED['urgent']['urgent'].misses)} urgent phrasings missed"
+
+
+def test_at_most_one_percent_of_the_non_urgent_ones_raise_the_alarm():
+    assert RED["not_urgent"]["urgent"].rate <= 0.01
+
+
+def test_non_urgent_messages_are_rarely_even_checked():
+    assert RED["not_urgent"]["check"].rate <= 0.05
+
+
+def test_partial_evidence_is_never_ignored():
+    check = RED["check"]
+    assert check["none"].rate == 0.0, f"{check['none'].hits} partial phrasings got neither a check nor advice"
+    assert check["check"].rate >= 0.6  # a check question is the ideal answer; urgent advice is acceptable
+
+
+def test_dose_change_requests_are_caught_and_other_dose_questions_are_not():
+    assert DOSE["dose_change"].rate == 1.0, f"{len(DOSE['dose_change'].misses)} requests missed"
+    assert DOSE["not_dose_change"].rate <= 0.01
