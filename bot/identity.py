@@ -13,18 +13,18 @@ Nothing here knows Rasa or SQL: the store is any object with the three methods o
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import os
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Literal, Protocol
 
 import jwt
 
+from bot.dates import parse_date_of_birth
 from bot.paths import VAR
 from bot.plans.model import Patient, VerificationState
 
@@ -110,6 +110,16 @@ def issue_token(
     return jwt.encode(claims, secret if secret is not None else token_secret(), algorithm=ALGORITHM)
 
 
+# PyJWT's errors, most specific first, as the reasons a TokenError gives.
+_JWT_ERRORS = (
+    (jwt.exceptions.InvalidSignatureError, "invalid_signature"),
+    (jwt.exceptions.InvalidAlgorithmError, "unsupported_algorithm"),
+    (jwt.exceptions.InvalidAudienceError, "wrong_audience"),
+    (jwt.exceptions.InvalidIssuerError, "wrong_issuer"),
+    (jwt.exceptions.MissingRequiredClaimError, "missing_claim"),
+)
+
+
 def read_token(token: str, *, secret: str | None = None, now: datetime | None = None) -> str:
     """The patient reference a token names, or TokenError. Only HS256 with our secret, issuer and audience.
 
@@ -122,6 +132,29 @@ def read_token(token: str, *, secret: str | None = None, now: datetime | None = 
         header = jwt.get_unverified_header(token)
     except jwt.exceptions.DecodeError as exc:
         raise TokenError("malformed", str(exc)) from exc
+    # PyJWT refuses these too (algorithms=[HS256]); checking first gives a precise reason and a second lock.
+    if header.get("alg") != ALGORITHM:
+        raise TokenError("unsupported_algorithm", f"alg={header.get('alg')!r}")
+    try:
+        claims = jwt.decode(
+            token,
+            secret if secret is not None else token_secret(),
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={
+                "require": ["exp", "iat", "sub", "iss", "aud"],
+                "verify_signature": True,
+                "verify_aud": True,
+                "verify_iss": True,
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
+        )
+    except jwt.exceptions.PyJWTError as exc:
+        kind = next((kind for error, kind in _JWT_ERRORS if isinstance(exc, error)), "malformed")
+        raise TokenError(kind, str(exc)) from exc
     # PyJWT refuses these too (algorithms=[HS256]); checking first gives a precise reason and a second lock.
     if header.get("alg") != ALGORITHM:
         raise TokenError("unsupported_algorithm", f"alg={header.get('alg')!r}")
@@ -181,95 +214,6 @@ def conversation_key(sender_id: str, client_key: str | None) -> str | None:
         return None
     material = f"{sender_id}\x00{client_key}".encode()
     return hashlib.sha256(material).hexdigest()
-
-
-# --------------------------------------------------------------------------------------------- parsing
-
-_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-
-
-def _month_number(word: str) -> int | None:
-    """Month names in full, abbreviated, or misspelt past the third letter ("Febuary", "Sept")."""
-    word = word.lower().rstrip(".")
-    if word in _MONTHS:
-        return _MONTHS[word]
-    if len(word) >= 4 and word[:3] in _MONTHS:
-        full = calendar.month_name[_MONTHS[word[:3]]].lower()
-        # A typo of the month's own name, not any word that happens to start with "mar" or "may".
-        same_letters = sum(a == b for a, b in zip(full, word, strict=False))
-        if abs(len(full) - len(word)) <= 2 and same_letters >= len(word) // 2:
-            return _MONTHS[word[:3]]
-    return None
-
-
-def _year(text: str, today: date) -> int:
-    year = int(text)
-    if len(text) == 2:
-        # Two-digit years: the most recent past year that ends in those digits (68 -> 1968, 05 -> 2005).
-        year += 2000 if 2000 + year <= today.year else 1900
-    return year
-
-
-def _make_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-_ORD = r"(?:st|nd|rd|th)?"
-_ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
-_NUMERIC = re.compile(r"\b(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})\b")
-_SPACED = re.compile(r"\b(\d{1,2})\s+(\d{1,2})\s+(\d{4})\b")
-_DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}}){_ORD}(?:\s+of)?[\s\-/.,]+([a-z]{{3,9}})\.?[\s\-/.,]+(\d{{4}}|\d{{2}})\b"
-)
-_MONTH_DAY = re.compile(rf"\b([a-z]{{3,9}})\.?[\s\-/.]+(\d{{1,2}}){_ORD},?[\s\-/.,]+(\d{{4}}|\d{{2}})\b")
-_COMPACT = re.compile(r"(?<!\d)(\d{8})(?!\d)")
-
-
-def parse_date_of_birth(text: str, *, today: date | None = None) -> date | None:
-    """A date of birth typed in any common way, or None.
-
-    Accepted: 1968-03-14, 1968/03/14, 14/03/1968, 14.03.1968, 14-03-1968, 14 03 1968, 14/03/68,
-    14 March 1968, 14th of March 1968, 14-Mar-1968, 14 Mar 68, March 14, 1968, Mar 14th 1968,
-    14031968, 19680314.
-    All-numeric day/month is ambiguous: we read dd/mm first (the clinic's convention) and fall back to
-    mm/dd only when dd/mm is impossible (03/14/1968 -> 14 Mar 1968). A wrong reading simply fails to
-    match the record.
-    Two-digit years take the latest past century. Dates after `today` or before 1900 are not birth dates.
-    """
-    if not text:
-        return None
-    today = today or date.today()
-    lowered = text.lower().replace("\u2013", "-").replace("\u2014", "-")
-    found: date | None = None
-
-    if m := _ISO.search(lowered):
-        found = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if found is None and (m := (_NUMERIC.search(lowered) or _SPACED.search(lowered))):
-        first, second, year = int(m.group(1)), int(m.group(2)), _year(m.group(3), today)
-        found = _make_date(year, second, first) or _make_date(year, first, second)
-    if found is None and (m := _DAY_MONTH.search(lowered)):
-        month = _month_number(m.group(2))
-        if month:
-            found = _make_date(_year(m.group(3), today), month, int(m.group(1)))
-    if found is None and (m := _MONTH_DAY.search(lowered)):
-        month = _month_number(m.group(1))
-        if month:
-            found = _make_date(_year(m.group(3), today), month, int(m.group(2)))
-    if found is None and (m := _COMPACT.search(lowered)):
-        digits = m.group(1)
-        as_iso = None
-        if digits[:2] in ("19", "20"):
-            as_iso = _make_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-        found = as_iso or _make_date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
-
-    if found is None or found.year < 1900 or found > today:
-        return None
-    return found
 
 
 # One reference format for the whole clinic, checked at import (bot/plans/rules.py) so that every

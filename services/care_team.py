@@ -18,6 +18,15 @@ ACTION = "action_respond"
 YES_NO = (Button("Yes, please", "/affirm"), Button("No, thanks", "/deny"))
 
 
+def _signed_in(turn: Turn, store, verifier: Verifier, reply: Reply, otherwise: str):
+    """The signed-in patient and their current plan record, or (None, None) after saying `otherwise`."""
+    identity = verification.identify(verifier, turn)
+    if identity.reference is None:
+        reply.say(response=otherwise)
+        return None, None
+    return identity, store.current_plan(identity.reference)
+
+
 def offer(kind: str, ctx: Context, reply: Reply) -> None:
     reply.say(response="utter_offer_followup")  # its Yes / No buttons are in domain.yml
     ctx.offer, ctx.offer_turn = kind, ctx.turn
@@ -28,11 +37,9 @@ def answer_offer(yes: bool, turn: Turn, store, verifier: Verifier, ctx: Context,
     if not yes:
         reply.say(response="utter_followup_declined")
         return
-    identity = verification.identify(verifier, turn)
-    if identity.reference is None:
-        reply.say(response="utter_offer_human_anonymous")
+    identity, record = _signed_in(turn, store, verifier, reply, "utter_offer_human_anonymous")
+    if identity is None:
         return
-    record = store.current_plan(identity.reference)
     store.add_followup(identity.reference, kind or "question", record.version if record else None,
                        turn.conversation_key)
     reply.audits.append(Audit(kind or "question", "followup", identity.reference,
@@ -118,11 +125,9 @@ def answer_report(yes: bool, turn: Turn, store, verifier: Verifier, ctx: Context
     if not yes:
         reply.say(words.REPORT_NOT_RECORDED)
         return
-    identity = verification.identify(verifier, turn)
-    if identity.reference is None:
-        reply.say(response="utter_token_problem")
+    identity, record = _signed_in(turn, store, verifier, reply, "utter_token_problem")
+    if identity is None:
         return
-    record = store.current_plan(identity.reference)
     problem = _report_problem(on, record, turn.today)
     if problem:
         reply.say(problem)

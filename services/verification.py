@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from bot.conversation import Context, Reply, Turn
-from bot.identity import Identity, Verifier, normalise_reference, parse_date_of_birth
+from bot.dates import parse_date_of_birth
+from bot.identity import Identity, Verifier, normalise_reference
 from bot.wording import chat as words
 
 _STOP = re.compile(r"^\W*(?:stop|cancel|never ?mind|nevermind|nvm|forget it|quit|exit|no thanks?|leave it|"

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ops.ports import free_port
+from tests.plan_texts import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "artifacts"
@@ -185,12 +186,7 @@ def _page_server(workdir: Path, rasa_url: str, demo: bool = True):
         _wait_healthy(url, process, log_path)
         yield PageServer(url, rasa_url, database_url, secret, process, log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture
@@ -303,9 +299,4 @@ def rasa_channel(tmp_path):
         _wait_healthy(url, process, log_path, timeout=90)
         yield RasaChannel(url, record, log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from ops.ports import free_port
+from tests.plan_texts import mid_course_plan, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "artifacts"
@@ -36,36 +37,8 @@ AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 USERNAME, PASSWORD = "nurse", "a long enough test password"
 TODAY = date.today()
 
-GOOD_PLAN = """\
-patient:
-  reference: MRN-6101
-  name: Kit Browser
-  date_of_birth: 1969-07-20
-plan:
-  documented_by: Dr. Priya Shah
-  documented_on: today-15d
-  product: cyanocobalamin
-  strength: 1000 mcg/mL
-  route: intramuscular
-  indication: absorption problem
-  phases:
-    - phase: replenishment
-      dose: 1000 mcg
-      every: 1 week
-      doses: 6
-      starts_on: today-14d
-    - phase: maintenance
-      dose: 1000 mcg
-      every: 1 month
-      starts_on: today+35d
-  reassess_on: today+28d
-  lab_checks:
-    - due_on: today+28d
-      tests: [serum B12, CBC]
-injections_given:
-  - on: today-14d
-    dose: 1000 mcg
-"""
+GOOD_PLAN = mid_course_plan("MRN-6101", "Kit Browser", "1969-07-20", given=("today-14d",),
+                            maintenance_starts="today+35d")
 BAD_PLAN = GOOD_PLAN.replace("route: intramuscular", "route: oral").replace("dose: 1000 mcg\n      every: 1 week",
                                                                              "dose: 1000\n      every: 1 week")
 
@@ -123,12 +96,7 @@ def console_server(workdir: Path, database_url: str, rasa_url: str, env: dict[st
                 time.sleep(0.2)
         yield Console(url, database_url, flows_dir, log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def settle(page) -> None:

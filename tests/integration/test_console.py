@@ -36,6 +36,7 @@ from services import staff as staff_service
 from staff.cli.staff import staff_group
 from staff.flows.model import load_flows, parse_flows_text
 from staff.flows.runner import RasaError, turn_from_events
+from tests.plan_texts import mid_course_plan
 
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -46,40 +47,7 @@ REFERENCE = "MRN-6001"
 
 def plan_text(reference: str = REFERENCE, name: str = PATIENT_NAME) -> str:
     """Mid-replenishment: 3 of 6 weekly doses given (the last one today), then monthly maintenance."""
-    return textwrap.dedent(f"""\
-        patient:
-          reference: {reference}
-          name: {name}
-          date_of_birth: 1971-05-09
-        plan:
-          documented_by: Dr. Priya Shah
-          documented_on: today-15d
-          product: cyanocobalamin
-          strength: 1000 mcg/mL
-          route: intramuscular
-          indication: absorption problem
-          phases:
-            - phase: replenishment
-              dose: 1000 mcg
-              every: 1 week
-              doses: 6
-              starts_on: today-14d
-            - phase: maintenance
-              dose: 1000 mcg
-              every: 1 month
-              starts_on: today+35d
-          reassess_on: today+28d
-          lab_checks:
-            - due_on: today+28d
-              tests: [serum B12, CBC]
-        injections_given:
-          - on: today-14d
-            dose: 1000 mcg
-          - on: today-7d
-            dose: 1000 mcg
-          - on: today
-            dose: 1000 mcg
-        """)
+    return mid_course_plan(reference, name, "1971-05-09", maintenance_starts="today+35d")
 
 
 BAD_PLAN = textwrap.dedent("""\

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from plan_texts import mid_course_plan
 
 from bot.identity import issue_token
 from bot.plans.planfile import parse_plan_text
+from tests.plan_texts import mid_course_plan
 from web.server import demo_allowed
 
 pytestmark = pytest.mark.live

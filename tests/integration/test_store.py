@@ -15,17 +15,7 @@ from adapters.sql.db import make_engine
 from adapters.sql.orm import Base
 from adapters.sql.store import PlanStore, UnknownPatientError, current_revision, head_revision, upgrade
 from bot.plans import planfile
-from bot.plans.model import (
-    Dose,
-    Injection,
-    Interval,
-    LabCheck,
-    Patient,
-    Phase,
-    Plan,
-    PlanFile,
-    VerificationState,
-)
+from bot.plans.model import Dose, Injection, Interval, LabCheck, Patient, Phase, Plan, PlanFile, VerificationState
 from services.plans import import_plan_files
 
 TODAY = date(2026, 11, 20)

@@ -13,6 +13,7 @@ import jwt
 import pytest
 
 from bot import identity
+from bot.dates import parse_date_of_birth
 from bot.identity import (
     Identity,
     TokenError,
@@ -20,7 +21,6 @@ from bot.identity import (
     conversation_key,
     issue_token,
     normalise_reference,
-    parse_date_of_birth,
     read_token,
     token_secret,
 )

@@ -37,19 +37,12 @@ PHRASE = "your clinician's documented schedule comes first"
 # the project sits beside ../shared (the design and the source material), as on every machine and in CI
 SOURCE_DIR = Path(__file__).resolve().parents[3] / "shared" / "source"
 
-CONTRACT_GENERAL_INTENTS = {
-    "ask_typical_starting_dose",
-    "ask_switch_to_oral",
-    "ask_injection_vs_tablet",
-    "ask_monitoring_labs",
-    "ask_more_is_better",
-    "ask_neurologic_symptoms",
-    "ask_recovery_time",
-    "ask_product_difference",
-    "ask_side_effects",
-    "ask_deficiency_scenario",
-    "ask_weekly_meaning",
-}
+# DESIGN.md's list of general intents, as the contract states it (the vocabulary may add more)
+CONTRACT_GENERAL_INTENTS = set(
+    "ask_typical_starting_dose ask_switch_to_oral ask_injection_vs_tablet ask_monitoring_labs ask_more_is_better "
+    "ask_neurologic_symptoms ask_recovery_time ask_product_difference ask_side_effects ask_deficiency_scenario "
+    "ask_weekly_meaning".split()
+)
 
 SCENARIO_PHRASES: dict[str, list[str]] = {
     "diet-related": [
