@@ -16,17 +16,7 @@ from adapters.sql.orm import (
     ReportedInjectionRow,
     utcnow,
 )
-from bot.plans.model import (
-    Dose,
-    Injection,
-    Interval,
-    LabCheck,
-    Patient,
-    Phase,
-    Plan,
-    PlanRecord,
-    ReportedInjection,
-)
+from bot.plans.model import Dose, Injection, Interval, LabCheck, Patient, Phase, Plan, PlanRecord, ReportedInjection
 
 
 def plan_row(patient_id: int, version: int, plan: Plan, source: str) -> PlanVersionRow:
