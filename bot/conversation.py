@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from bot.vocabulary import GENERAL_INTENTS, QUESTION_INTENTS
+from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS
 
 # --- the turn -----------------------------------------------------------------------------------------
 
@@ -108,6 +108,8 @@ class Context:
     turn: int = 0
     topic: str | None = None  # the intent last answered
     topic_entities: dict[str, list[str]] = field(default_factory=dict)
+    term: str | None = None  # the glossary word last explained ("when does mine start?" after "maintenance")
+    urgent_turn: int = -1  # when urgent-care advice was last given
     date_index: int = 0  # which upcoming injection the last answer named (0 = the next one)
     offer: str | None = None  # follow-up kind offered to the care team
     offer_turn: int = -1
@@ -169,10 +171,11 @@ class Context:
 
 _NEXT_ONE = re.compile(
     r"\b(?:(?:the )?one after(?: that)?|after that one|the following one|the next one after|and then\b|"
-    r"then what|what comes? (?:after|next)|what happens (?:after|next)|after that|and after|"
+    r"then what|^\W*(?:and |so )?then\W*$|what comes? (?:after|next)|what happens (?:after|next)|after that|and after|"
     r"the one after|next after that)\b", re.IGNORECASE)
 _ONE_BEFORE = re.compile(r"\b(?:the )?one before(?: that)?\b", re.IGNORECASE)
-_WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that)\W*$", re.IGNORECASE)
+_WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|but why|why's that)\W*$",
+                  re.IGNORECASE)
 _MORE = re.compile(r"\b(?:tell me more|more (?:info|information|detail|details)|go on|explain more|"
                    r"can you explain|what else)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"^\W*(?:so |and )?how long(?: for| then| is that)?\W*$", re.IGNORECASE)
@@ -180,7 +183,8 @@ _WHAT_DO = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i
 _WHO_ASK = re.compile(r"\b(?:who (?:do|should|can) i (?:ask|call|contact|talk to|speak to)|who to (?:ask|call))\b",
                       re.IGNORECASE)
 _WHICH_TESTS = re.compile(r"\bwhich (?:tests?|bloods?)\b|\bwhat tests?\b|\bwhat bloods?\b", re.IGNORECASE)
-_LIST = re.compile(r"\b(?:all|list|upcoming|next (?:few|couple|two|three|four|2|3|4)|dates)\b", re.IGNORECASE)
+_LIST = re.compile(r"\b(?:all (?:my|the|of|upcoming|future|remaining|dates)|list|upcoming|"
+                   r"next (?:few|couple|two|three|four|2|3|4)|dates)\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bnext (two|three|four|five|six|2|3|4|5|6)\b", re.IGNORECASE)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\b", re.IGNORECASE)
@@ -192,8 +196,13 @@ _WEEKDAY = re.compile(r"\b(?:on (?:a |this |next )?)?(mon|tues?|wed(?:nes)?|thu(
 _IS_THERE = re.compile(r"\b(?:is there|do i have|have i got|any)\b.*\b(?:one|injection|jab|shot)\b", re.IGNORECASE)
 _AND_WHAT_ABOUT = re.compile(r"^\W*(?:and|what about|how about|and what about|also|ok and|so what about)\b\s*\S",
                              re.IGNORECASE)
-_HOW_OFTEN_NOW = re.compile(r"\bhow often\b.*\b(?:now|currently|at the moment|these days)\b|\bhow often now\b",
+# "how often now", "how often will they be": the current frequency first (maintenance is said after it)
+_HOW_OFTEN_NOW = re.compile(r"\bhow often\b(?!.*\b(?:maintenance|monthly|after|later|then|long[- ]term)\b)",
                             re.IGNORECASE)
+_WHEN_AGAIN = re.compile(r"^\W*(?:so |and |ok |sorry,? )?(?:when(?:'s| is| was) (?:it|that|this)|what(?:'s| is) the "
+                         r"date(?: again)?|which day(?: is (?:it|that))?|what day(?: is (?:it|that))?|when again)"
+                         r"(?: again)?\W*$", re.IGNORECASE)
+_DATED = ("ask_next_injection", "ask_next_lab_check", "ask_maintenance_plan")
 SHORT_FOLLOWUP_WORDS = 7
 
 
@@ -227,6 +236,8 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup("ask_next_lab_check")
     if _WHAT_DO.search(text) and topic in ("report_missed_dose", "ask_next_injection", "request_dose_change"):
         return Followup("report_missed_dose" if topic != "request_dose_change" else topic)
+    if _WHEN_AGAIN.search(text) and topic in PLAN_INTENTS:
+        return Followup(topic if topic in _DATED else "ask_next_injection")  # "when is it?", "what's the date again"
     if _HOW_LONG.search(text):
         return Followup("ask_weekly_duration" if topic in ("ask_next_injection", "ask_my_plan", "ask_weekly_meaning")
                         else topic)
@@ -241,6 +252,8 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
             return Followup("ask_maintenance_plan")
         if topic == "ask_next_lab_check":
             return Followup("ask_maintenance_plan")
+        if topic == "ask_maintenance_plan" and ctx.date_index >= 0:
+            return Followup("ask_next_injection", which=ctx.date_index + 1)
         if topic in ("ask_maintenance_plan", "ask_my_plan"):
             return Followup("ask_next_injection")
     return None
@@ -409,6 +422,20 @@ _CLEAR_YES = re.compile(r"\b(?:yes|yeah|yep|yup|yea|ya|aye|please|pls|sure|certa
                         r"go ahead|go on|do (?:that|it|so)|let them know|tell them|pass it on|that would|that'd|"
                         r"i would|i'd like|i want|of course|ok(?:ay)? (?:please|do|yes|go)|why not|correct|right)\b",
                         re.IGNORECASE)
+
+
+_YES_WITH_WORDS = re.compile(r"^\W*(?:yes|yeah|yep|yup|please do|go ahead)\b|\byes,? please\b|\bpass (?:it|that|this|"
+                             r"my question)(?: question)? (?:on|to)\b", re.IGNORECASE)
+
+
+def says_yes(text: str) -> bool:
+    """ "yes please, get the care team to call me": a yes with more words, whatever the classifier made of it."""
+    return bool(_YES_WITH_WORDS.search(text or "")) and not re.search(r"\b(?:no|not|don't|dont)\b", text or "",
+                                                                      re.IGNORECASE)
+
+
+def is_why(text: str) -> bool:
+    return bool(_WHY.search(text or ""))
 
 
 def clear_yes(turn: Turn) -> bool:

@@ -13,6 +13,7 @@ from bot.conversation import Context, Followup, Reply, Turn, read_date_question
 from bot.knowledge import answer_general, fact
 from bot.plans.model import PlanRecord
 from bot.plans.schedule import plan_status
+from bot.reading import asked_day, asks_about_day
 from bot.vocabulary import PLAN_INTENTS
 from bot.wording import chat as chat_words
 from bot.wording import plan as plan_words
@@ -22,7 +23,7 @@ from bot.wording.general import CLOSING
 _WHY_FACTS: dict[str, tuple[str, ...]] = {
     "ask_weekly_duration": ("weekly_is_a_phase",),
     "ask_next_injection": ("weekly_is_a_phase",),
-    "ask_maintenance_plan": ("term_maintenance", "nice_continue_or_space"),
+    "ask_maintenance_plan": ("faq_starting_dose", "term_maintenance"),
     "ask_next_lab_check": ("monitoring_core",),
     "report_missed_dose": ("more_not_better",),
     "request_dose_change": ("more_not_better", "when_clinicians_intensify"),
@@ -64,11 +65,17 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
         which = followup.which if followup else question.which
         if question and question.how_often_now:
             return plan_words.maintenance_plan(facts, how_often_now=True)
+        day = asked_day(turn.text or "", turn.today) if question and asks_about_day(turn.text or "") else None
+        if day is not None and question.weekday is None:
+            return plan_words.on_date(facts, day)
         answer = plan_words.next_injection(facts, which=which, count=question.count if question else 1,
                                            weekday=question.weekday if question else None)
         ctx.date_index = which
         return answer
     if intent == "ask_maintenance_plan":
+        s = facts.status  # "and the one after that?" then counts from the first maintenance date
+        ctx.date_index = (s.upcoming.index(s.maintenance_starts) if s.maintenance_starts in s.upcoming
+                          else 0 if s.current_phase == "maintenance" else -1)
         return plan_words.maintenance_plan(facts, how_often_now=bool(question and question.how_often_now))
     builders = {
         "ask_weekly_duration": plan_words.weekly_duration,

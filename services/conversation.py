@@ -8,6 +8,7 @@ question when the NLU is unsure. Pure domain rules decide; the store is the only
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from bot.conversation import (
@@ -22,12 +23,29 @@ from bot.conversation import (
     clear_yes,
     general_twin,
     is_short,
+    is_why,
     looks_like_report,
     read_date_question,
     resolve_followup,
+    says_yes,
     split_payload,
 )
 from bot.identity import Identity, Verifier
+from bot.knowledge import term_for
+from bot.reading import (
+    after_dismissal,
+    after_thanks,
+    asks_about_day,
+    asks_for_a_dose,
+    asks_if_urgent,
+    asks_remaining,
+    asks_start,
+    is_personal,
+    personal_twin,
+    terms_named,
+    topic_followup,
+    unsure_guess,
+)
 from bot.safety import dose_rule_wins
 from bot.safety import screen as screen_text
 from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS, TOPIC_INTENTS
@@ -38,6 +56,12 @@ ACTION = "action_respond"
 MAX_QUESTIONS = 3  # questions answered from one message
 SUSPECTED_EMERGENCY = 0.5  # the classifier's report_emergency confidence that earns a check question
 CONTEXT_GUESS = 0.2  # an unsure plan question right after a plan answer is answered, not clarified
+ASKED_BESIDE = 0.05  # a plan question ranked this high beside identity details is what the patient asked
+CONFIDENT = 0.9  # a classification this sure is not overridden by a follow-up that only repeats the topic
+_WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now|help me|please help)\b",
+                       re.IGNORECASE)
+_ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
+_HOW_LONG_GOES_ON = re.compile(r"\bhow long\b|\b(?:go(?:es)? on|last|end|finish|stop)\b", re.IGNORECASE)
 SOCIAL = {"greet", "thank", "affirm", "goodbye"}
 _STATIC = {
     "greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
@@ -82,6 +106,14 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
             _answer_all([Question(resume, resume_text)], turn, store, verifier, ctx, reply)
         return None
     ctx.check = None
+    if ctx.just_asked(ctx.urgent_turn) and not turn.from_button:
+        if turn.intent == "help" or _WHAT_NOW.search(typed) or asks_if_urgent(typed):
+            return _urgent(ctx, reply)  # "what should I do?" right after the advice: the advice again
+        reply.say(words.AFTER_URGENT)
+    if asks_if_urgent(typed) and not (screen and screen.check):
+        reply.say(words.WHEN_URGENT)
+        ctx.topic = "report_symptoms_worse"
+        return None
     if screen and screen.check:
         return _ask_check(screen.check.category, turn, ctx, reply)
     if turn.suspected_emergency >= SUSPECTED_EMERGENCY:  # the classifier's suspicion alone: ask, never alarm
@@ -110,8 +142,9 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
     if ctx.report_date and ctx.just_asked(ctx.report_turn) and (clear_yes(turn) or turn.intent in ("deny", "stop")):
         return care_team.answer_report(clear_yes(turn), turn, store, verifier, ctx, reply)
     ctx.report_date = None
-    if ctx.offer and ctx.just_asked(ctx.offer_turn) and (clear_yes(turn) or turn.intent in ("deny", "stop")):
-        return care_team.answer_offer(clear_yes(turn), turn, store, verifier, ctx, reply)
+    yes = clear_yes(turn) or says_yes(typed)
+    if ctx.offer and ctx.just_asked(ctx.offer_turn) and (yes or turn.intent in ("deny", "stop")) and not is_why(typed):
+        return care_team.answer_offer(yes, turn, store, verifier, ctx, reply)
     if ctx.offer and ctx.just_asked(ctx.offer_turn) and turn.intent == "affirm":  # "ok": not a yes, ask again
         ctx.offer_turn = ctx.turn
         reply.say(response="utter_offer_followup_again")
@@ -121,7 +154,8 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
     if (screened_here and screen and screen.dose_request and turn.intent not in PLAN_INTENTS
             and dose_rule_wins(turn.intent, turn.confidence)):
         turn = _with_intent(turn, "request_dose_change")
-    if looks_like_report(typed, turn.today) and (turn.intent not in QUESTION_INTENTS or turn.confidence < 0.5):
+    if looks_like_report(typed, turn.today) and not _ASKS_WHETHER.search(typed) and (
+            turn.intent not in QUESTION_INTENTS or turn.confidence < 0.5):
         turn = _with_intent(turn, "report_injection_given")
     questions = _questions(turn, ctx)
     if not questions:
@@ -139,29 +173,79 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
     """Every question of the message, in order: the NLU's segments, or the message itself, or a short
     follow-up read against the last answer."""
     if len(turn.segments) > 1:
-        found = [Question(s.intent, s.text) for s in turn.segments if s.intent in QUESTION_INTENTS]
+        found = [Question(_refined(intent, s.text), s.text) for s in turn.segments
+                 if (intent := _segment_intent(s)) in QUESTION_INTENTS]
         if found:
             return found
-    followup = resolve_followup(turn.text or "", ctx) if not turn.from_button else None
-    if followup and (turn.intent not in QUESTION_INTENTS or turn.confidence < 0.6 or is_short(turn.text or "")):
+    text = turn.text or ""
+    if turn.intent in ("stop", "deny") and (rest := after_dismissal(text)):
+        # "ok never mind, what about mine": the question after the dismissal, about the last topic if it fits
+        if ctx.topic in QUESTION_INTENTS and (is_personal(rest) or is_short(rest)):
+            return [Question(ctx.topic, rest)]
+        turn = replace(turn, text=rest, intent=FALLBACK_INTENT)
+        text = rest
+    if turn.intent in SOCIAL and (rest := after_thanks(text)):
+        if term_for(rest):
+            return [Question("ask_term_meaning", rest)]  # "thanks and MCV"
+        turn, text = replace(turn, text=rest, intent=FALLBACK_INTENT, segments=()), rest  # "thanks. and after that?"
+    followup = resolve_followup(text, ctx) if not turn.from_button else None
+    if followup and not _classifier_knows_better(turn, followup) and (
+            turn.intent not in QUESTION_INTENTS or turn.confidence < 0.6 or is_short(text)):
         return [Question(followup.intent, turn.text, followup)]
     intent = turn.intent
-    if intent == FALLBACK_INTENT and ctx.topic in PLAN_INTENTS and turn.ranking:
-        # unsure, but in the middle of talking about their plan: the likeliest plan question, not a menu
+    if intent == FALLBACK_INTENT and not turn.from_button:
+        intent = _unsure(turn, text, ctx) or intent
+    if intent == "ask_term_meaning" and len(terms := terms_named(text)) > 1:
+        return [Question(intent, term) for term in terms[:MAX_QUESTIONS]]  # "what's MMA and what's MCV?"
+    if intent in QUESTION_INTENTS:
+        return [Question(_refined(intent, text), turn.text)]
+    return []
+
+
+def _segment_intent(segment) -> str:
+    if segment.intent == FALLBACK_INTENT and asks_about_day(segment.text):
+        return "ask_next_injection"  # "is tomorrow an injection day? and when's the last one?"
+    return segment.intent
+
+
+def _classifier_knows_better(turn: Turn, followup: Followup) -> bool:
+    """A confident, different question beats a follow-up that only repeats the last topic ("ok and when's my
+    next injection?" after a glossary answer); positional follow-ups ("the one after that") always win."""
+    plain = followup.which == 0 and not followup.more and not followup.why
+    return (plain and turn.intent in QUESTION_INTENTS and turn.intent != followup.intent
+            and turn.confidence >= CONFIDENT)
+
+
+def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
+    """What an unsure message most likely asks, read against the conversation, or None (then: "did you mean")."""
+    if asks_for_a_dose(text):
+        return "request_dose_change"  # "what dose should I be on?": only the clinician decides
+    if guess := topic_followup(text, ctx.topic):
+        return guess
+    if ctx.topic in PLAN_INTENTS and turn.ranking:
+        # in the middle of talking about their plan: the likeliest plan question, not a menu
         best, confidence = turn.ranking[0]
         if best in PLAN_INTENTS and confidence >= CONTEXT_GUESS:
-            intent = best
-    if intent in QUESTION_INTENTS:
-        return [Question(_refined(intent, turn.text or ""), turn.text)]
-    return []
+            return best
+    if guess := unsure_guess(text, turn.ranking, ctx.topic, ctx.term):
+        return guess
+    if asks_about_day(text):
+        return "ask_next_injection"
+    return None
 
 
 def _refined(intent: str, text: str) -> str:
     """Read the words for what the classifier's intent leaves open: a plan question put in general terms is
     the general one; "when is the last one" asks for the last planned date; a list or the n-th date from
     now is a question about the next injections."""
-    if twin := general_twin(intent, text):
+    if twin := general_twin(intent, text) or personal_twin(intent, text):
         return twin
+    if intent == "ask_weekly_meaning" and _HOW_LONG_GOES_ON.search(text):
+        return "ask_weekly_duration"  # "how long does the every other day bit go on?"
+    if intent in PLAN_INTENTS and intent != "ask_next_injection" and (asks_about_day(text) or asks_start(text)):
+        return "ask_next_injection"
+    if intent == "ask_injection_history" and asks_remaining(text):
+        return "ask_weekly_duration"  # "how many jabs have I got left?"
     if intent in ("ask_injection_history", "ask_next_injection", "ask_my_plan") and asks_final_date(text):
         return "ask_weekly_duration"
     if intent in ("ask_injection_history", "ask_my_plan", "ask_weekly_duration") and asks_upcoming_dates(text):
@@ -200,7 +284,7 @@ def _answer_all(questions: list[Question], turn: Turn, store, verifier: Verifier
                 if identity is not None:  # the message carried a reference and a date of birth that match
                     _answer_plan(question, identity, turn, store, ctx, reply)
                 return
-            _answer_plan(question, identity, turn, store, ctx, reply)
+            _answer_plan(question, identity, _part(turn, question, questions), store, ctx, reply)
         elif question.intent == "report_symptoms_worse":
             care_team.worsening(question, turn, store, verifier, ctx, reply)
         elif question.intent == "request_human":
@@ -209,11 +293,18 @@ def _answer_all(questions: list[Question], turn: Turn, store, verifier: Verifier
             _answer_general(question, turn, store, verifier, ctx, reply)
 
 
+def _part(turn: Turn, question: Question, questions: list[Question]) -> Turn:
+    """The turn as one question of several: its own words decide which date or list it asks for."""
+    return _with_text(turn, question.text) if len(questions) > 1 and question.text else turn
+
+
 def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx: Context, reply: Reply) -> None:
     intent = question.intent
     asked_about = {r for r in map(verification.normalise_reference, turn.entities.get("patient_reference", ())) if r}
     if asked_about - {identity.reference}:
-        reply.say(response="utter_only_own_plan")
+        reply.say(response="utter_only_own_plan")  # and nothing else: their own dates could be read as the other's
+        ctx.topic = intent
+        return
     if intent in ("report_injection_given", "ask_calendar"):
         return care_team.plan_request(intent, question, identity, turn, store, ctx, reply)
     record = store.current_plan(identity.reference)
@@ -255,6 +346,8 @@ def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, c
                                       else None)
     if intent == "ask_weekly_meaning":
         _their_own_dates(turn, verifier, store, ctx, reply)
+    if intent == "ask_term_meaning":
+        ctx.term = term_for(question.text or turn.text or "") or ctx.term
     if offers:
         care_team.offer("topic_question", ctx, reply)
     reply.audits.append(Audit(intent, ACTION))
@@ -283,6 +376,7 @@ def _urgent(ctx: Context, reply: Reply) -> None:
     reply.say(response="utter_urgent_care_followup")
     reply.audits.append(Audit("report_emergency", ACTION))
     reply.outcome = "red_flag"
+    ctx.urgent_turn = ctx.turn
     ctx.check = ctx.offer = ctx.report_date = None
     ctx.clarify = []
     verification.end_check(ctx)
@@ -309,9 +403,12 @@ def _dialogue(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply)
         if identity.reference is not None:
             reply.say(response="utter_already_signed_in")
         else:
-            identity = verification.not_identified(verifier, turn, ctx, reply, "ask_my_plan")
+            # "my ref is MRN-1042, dob …, how many have I had?": the question beside the details, if any
+            asked = next((name for name, confidence in turn.ranking
+                          if name in PLAN_INTENTS and confidence >= ASKED_BESIDE), "ask_my_plan")
+            identity = verification.not_identified(verifier, turn, ctx, reply, asked)
             if identity is not None:
-                _answer_plan(Question("ask_my_plan", ""), identity, turn, store, ctx, reply)
+                _answer_plan(Question(asked, turn.text or ""), identity, turn, store, ctx, reply)
     elif intent in ("affirm", "deny", "stop"):
         reply.say(response="utter_anything_else")
     else:

@@ -69,6 +69,8 @@ def continue_check(verifier: Verifier, turn: Turn, ctx: Context, reply: Reply) -
         return True, None
     if ctx.verify == "reference":
         reference = given_reference(turn)
+        if reference is None and ctx.verify_reference and parse_date_of_birth(turn.text or "", today=turn.today):
+            return True, _attempt(verifier, turn, ctx, reply)  # "sorry, typo: 21/06/1975" after a failed attempt
         if reference is None:
             return False, None
         return True, _take_reference(verifier, turn, ctx, reply, reference)
@@ -98,15 +100,20 @@ def end_check(ctx: Context) -> None:
 
 def _take_reference(verifier: Verifier, turn: Turn, ctx: Context, reply: Reply, reference: str) -> Identity | None:
     ctx.verify_reference, ctx.verify, ctx.verify_turn = reference, "dob", ctx.turn
-    if parse_date_of_birth(_without_reference(turn.text or ""), today=turn.today):
-        return _attempt(verifier, turn, ctx, reply, _without_reference(turn.text or ""))
+    rest = _without_reference(turn.text or "", reference)
+    if parse_date_of_birth(rest, today=turn.today):
+        return _attempt(verifier, turn, ctx, reply, rest)
     reply.say(response="utter_ask_verify_dob")
     reply.outcome = "verification"
     return None
 
 
-def _without_reference(text: str) -> str:
-    return re.sub(r"[A-Za-z]{2,6}\s*[-#]?\s*\d{2,12}", " ", text)
+def _without_reference(text: str, reference: str) -> str:
+    """The message without the reference it gave, however it was typed ("mrn 1042", "MRN-1042"), so its digits
+    are not read as part of a date of birth; the rest ("dob 21/06/1975") stays as typed."""
+    prefix, _, digits = reference.rpartition("-")
+    typed = rf"(?:{re.escape(prefix)}\s*(?:[-_#:.]|\s|no\.?|number|num)*\s*)?(?<!\d){re.escape(digits)}(?!\d)"
+    return re.sub(typed, " ", text, flags=re.IGNORECASE)
 
 
 def _attempt(verifier: Verifier, turn: Turn, ctx: Context, reply: Reply,
@@ -129,7 +136,8 @@ def _attempt(verifier: Verifier, turn: Turn, ctx: Context, reply: Reply,
             _say_locked(ctx, reply, verifier)
         return None
     reply.say(response="utter_verification_failed")
-    ctx.verify, ctx.verify_reference, ctx.verify_turn = "reference", None, ctx.turn
+    # the reference is asked again (the reply never says which part was wrong); a date of birth alone retries it
+    ctx.verify, ctx.verify_turn = "reference", ctx.turn
     reply.say(response="utter_ask_verify_reference")
     return None
 

@@ -88,6 +88,13 @@ WORSENING_CARE_TEAM = "Please let your care team know today: I can pass a messag
 WORSENING_URGENT = ("If you get sudden weakness, numbness that spreads quickly, trouble speaking, chest pain or "
                     "trouble breathing, call your local emergency number straight away.")
 
+# "Is it an emergency?": when it is, without judging this case from a chat.
+WHEN_URGENT = (f"{WORSENING_URGENT} Otherwise, if your symptoms are getting worse or coming back, please let your "
+               "care team know today.")
+# Any other message right after urgent-care advice: the advice stands, the question is still answered.
+AFTER_URGENT = ("If those symptoms are still there, please get urgent help first. Before your next injection, tell "
+                "your clinic or care team what happened.")
+
 ALREADY_SAID = "I've covered that just above."
 
 

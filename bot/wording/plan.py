@@ -206,8 +206,11 @@ def weekly_duration(facts: PlanFacts) -> PlanAnswer:
     else:
         lead = (f"Your first phase of {kind} is over ({s.replenishment_given} given); you are now on maintenance "
                 f"of {s.maintenance_dose} {every(s.maintenance_interval)}.")
-        details = (_next_due(s),)
+        details = (_next_due(s), MAINTENANCE_HOW_LONG)
     return _answer(facts, lead, details)
+
+
+MAINTENANCE_HOW_LONG = "How long maintenance goes on is for your clinician to decide at your reviews."
 
 
 def next_injection(facts: PlanFacts, which: int = 0, count: int = 1, weekday: int | None = None) -> PlanAnswer:
@@ -237,6 +240,20 @@ def next_injection(facts: PlanFacts, which: int = 0, count: int = 1, weekday: in
     lead = _next_due(s)
     details = tuple(filter(None, [_what_injection(s), _reported_note(facts)]))
     return _answer(facts, lead, details[:2])
+
+
+def on_date(facts: PlanFacts, day: date) -> PlanAnswer:
+    """"Is there one on 13 Dec?": yes, or no and the planned dates either side of it."""
+    s = facts.status
+    if day in s.upcoming:
+        return _answer(facts, f"Yes: you have an injection planned on {format_day(day)}.")
+    before = [d for d in s.upcoming if d < day]
+    after = [d for d in s.upcoming if d > day]
+    around = " and ".join(format_day(d) for d in [*before[-1:], *after[:1]])
+    if around:
+        return _answer(facts, f"No, there is no injection planned on {format_day(day)}; the nearest "
+                              f"{'ones are' if before and after else 'one is'} on {around}.")
+    return _answer(facts, f"No, there is no injection planned on {format_day(day)}.", (_next_due(s),))
 
 
 def _overdue_warning(s: PlanStatus) -> str:
@@ -319,7 +336,7 @@ def next_lab_check(facts: PlanFacts) -> PlanAnswer:
     if plan.lab_checks:
         last = max(plan.lab_checks, key=lambda c: c.due_on)
         lead = (f"Your plan lists no further blood tests; the last ones ({', '.join(last.tests)}) were due on "
-                f"{format_date(last.due_on)}.")
+                f"{format_date(last.due_on)}, which has passed.")
         return _answer(facts, lead, ("Please ask the clinic when your next recheck is.",))
     return _answer(facts, "Your plan does not list any blood test dates.",
                    ("Please ask the clinic when your blood will be rechecked.",))

@@ -175,6 +175,20 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+def _holds(needle: str, said: str) -> bool:
+    """Whether the (normalised) reply holds the text. A number is whole: "2 Nov 2026" is not found inside
+    "12 Nov 2026", nor "1 mg" inside "11 mg"."""
+    needle = _normal(needle)
+    if not needle:
+        return True
+    pattern = re.escape(needle)
+    if needle[0].isdigit():
+        pattern = r"(?<![\d.,])" + pattern
+    if needle[-1].isdigit():
+        pattern += r"(?![\d.,]\d|\d)"
+    return re.search(pattern, said) is not None
+
+
 def _short(text: str, limit: int = 240) -> str:
     flat = re.sub(r"\s+", " ", text).strip()
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -199,15 +213,15 @@ def check_turn(
     said = _normal(reply)
     for wanted in expect.contains:
         text = render(wanted, ctx)
-        if _normal(text) not in said:
+        if not _holds(text, said):
             differences.append(f'reply does not contain "{text}"')
     if expect.contains_any:
         options = [render(option, ctx) for option in expect.contains_any]
-        if not any(_normal(option) in said for option in options):
+        if not any(_holds(option, said) for option in options):
             differences.append("reply contains none of " + ", ".join(f'"{o}"' for o in options))
     for unwanted in expect.not_contains:
         text = render(unwanted, ctx)
-        if _normal(text) in said:
+        if _holds(text, said):
             differences.append(f'reply contains "{text}", which it must not')
     return tuple(differences)
 

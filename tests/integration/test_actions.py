@@ -112,7 +112,7 @@ def test_dose_change_request_guidance_schedule_and_recorded_follow_up(store):
     token, key = issue_token("MRN-7001"), "k-dose"
     messages, events = say("can I have 2000 mcg instead", "request_dose_change", token=token, client_key=key)
     text = texts(messages)
-    assert "1,000 mcg" in text and "Dr. Priya Shah" in text and "not automatically better" in text
+    assert "1,000 mcg" in text and "Dr. Priya Shah" in text and "not always better" in text
     assert not contains_dose_advice(text)
     assert "utter_offer_followup" in text
     messages, _ = say("yes please", "affirm", token=token, client_key=key, slots={CONTEXT_SLOT: context_of(events)})

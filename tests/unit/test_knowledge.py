@@ -435,7 +435,7 @@ def test_next_step_for_a_patient_without_a_plan():
 
 def test_more_is_not_better_guidance():
     answer = more_is_not_better_text()
-    assert "not automatically better" in answer.text
+    assert "not always better" in answer.text
     assert answer.fact_ids == ("more_not_better", "when_clinicians_intensify")
     assert PHRASE in _sentences(answer.text)[-1]
 

@@ -1,0 +1,233 @@
+"""How a message is read when the classifier alone is not enough: pure rules over the words, the
+classifier's ranking and what the conversation was about. No Rasa, no SQL.
+
+- `unsure_guess`: the classifier is unsure, but the words and the conversation say which of its likeliest
+  questions it is ("when does mine start?" after maintenance was explained; "what about my blood test";
+  "what should I do to get ready for it" after a blood-test answer).
+- `personal_twin`: a general question asked about the patient's own plan ("is that one of the tests I'm
+  having?") is the plan question.
+- `asks_about_day`: "is there one on Saturday?", "is tomorrow an injection day?" ask about their dates.
+- `asks_if_urgent`: "is it an emergency?" asks when to seek urgent care (it is not itself a red flag).
+- `after_dismissal`: "ok never mind, what about mine" still asks something.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.knowledge import term_for
+from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, TOPIC_INTENTS
+
+# The patient's own plan, not patients in general.
+MY_OWN = re.compile(
+    r"\b(?:my|mine|i'm having|im having|i am having|am i having|do i (?:get|have|need)|will i (?:get|have|need)|"
+    r"i get|i have|i'll have|i'll need|i need|for me|my own|do i start|do i switch|do i move|am i on|i'm on|im on|"
+    r"i start|i finish|i stop|i'm due|im due|am i due|i was due|was i due|i've had|ive had|have i had)\b",
+    re.IGNORECASE)
+_QUESTION = re.compile(r"\?|^\W*(?:when|what|which|how|is|are|do|does|did|will|can|could|should|so|and|ok)\b",
+                       re.IGNORECASE)
+# A plan question about the patient's own dates, however short ("and my blood test?", "when was it due").
+_OWN_DATES = re.compile(
+    r"\b(?:my|mine|i|i'm|im)\b.*\b(?:dates?|due|start|stop|finish|end|next|last|blood|bloods|test|tests|shots?|"
+    r"jabs?|injections?|ones?|monthly|maintenance|switch)\b|\bwhen (?:was|is|does|do|will) (?:it|they|that|mine)\b",
+    re.IGNORECASE)
+
+_MEANING = re.compile(r"\b(?:mean|means|meaning|what is|what's|whats|what are|stand for|stands for|explain|why|"
+                      r"what (?:is|are) (?:it|they|that|those) for)\b", re.IGNORECASE)
+# General questions whose personal form is a plan question.
+PERSONAL_TWIN = {"ask_monitoring_labs": "ask_next_lab_check", "ask_product_difference": "ask_my_product"}
+# A glossary term's question about the patient's own plan ("when does mine start?" after "maintenance").
+TERM_PLAN = {
+    "serum B12": "ask_next_lab_check", "CBC": "ask_next_lab_check", "MCV": "ask_next_lab_check",
+    "MMA": "ask_next_lab_check", "homocysteine": "ask_next_lab_check", "reticulocytes": "ask_next_lab_check",
+    "maintenance": "ask_maintenance_plan", "replenishment": "ask_weekly_duration",
+    "intramuscular": "ask_my_product", "deep subcutaneous": "ask_my_product",
+}
+_LAB_TERMS = {term for term, intent in TERM_PLAN.items() if intent == "ask_next_lab_check"}
+# Questions that naturally follow one another: after one, the other is the likelier reading of an unsure message.
+RELATED: dict[str, frozenset[str]] = {
+    "ask_next_lab_check": frozenset({"ask_lab_preparation", "ask_monitoring_labs"}),
+    "ask_monitoring_labs": frozenset({"ask_next_lab_check", "ask_lab_preparation"}),
+    "ask_lab_preparation": frozenset({"ask_next_lab_check", "ask_monitoring_labs"}),
+    "ask_interactions": frozenset({"ask_interactions"}),
+    "ask_side_effects": frozenset({"ask_side_effects", "ask_self_injection"}),
+    "ask_self_injection": frozenset({"ask_side_effects", "ask_self_injection"}),
+    "ask_appointment_change": frozenset({"ask_next_injection", "ask_appointment_change"}),
+}
+MIN_GUESS = 0.12  # below this even a fitting candidate is a guess too far: ask instead
+_CANDIDATES = 3
+
+
+def _candidates(ranking: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    return [(name, confidence) for name, confidence in ranking
+            if name not in (FALLBACK_INTENT, "report_emergency")][:_CANDIDATES]
+
+
+def is_personal(text: str) -> bool:
+    return bool(MY_OWN.search(text or "") or _OWN_DATES.search(text or ""))
+
+
+def unsure_guess(text: str, ranking: list[tuple[str, float]], topic: str | None, term: str | None) -> str | None:
+    """The question an unsure message most likely asks, or None (then the bot asks "did you mean …?")."""
+    candidates = [(name, c) for name, c in _candidates(ranking) if c >= MIN_GUESS]
+    if not candidates or not text:
+        return None
+    named_term = term_for(text)
+    if term and not named_term and is_personal(text) and TERM_PLAN.get(term):
+        return TERM_PLAN[term]  # "when does mine start?" right after "maintenance" was explained
+    if named_term and not is_personal(text):
+        return "ask_term_meaning"  # "is that the same as replenishment?"
+    if topic in RELATED:
+        related = [name for name, _ in candidates if name in RELATED[topic]]
+        if related:
+            return related[0]
+    if is_personal(text) or topic in PLAN_INTENTS:
+        plan = [name for name, _ in candidates if name in PLAN_INTENTS]
+        if plan:
+            return plan[0]
+    return None
+
+
+def personal_twin(intent: str | None, text: str) -> str | None:
+    """The plan question a general question about the patient's own plan is ("which one is mine?")."""
+    if not MY_OWN.search(text or "") or _MEANING.search(text or ""):
+        return None  # "what does MMA mean on my blood form?" asks what the word means
+    if intent in PERSONAL_TWIN:
+        return PERSONAL_TWIN[intent]
+    if intent in ("ask_term_meaning", "ask_my_product") and term_for(text or "") in _LAB_TERMS:
+        return "ask_next_lab_check"  # "is the FBC one of mine?"
+    return None
+
+
+_DAY = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|tomorrow|today|tonight|"
+        r"\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|"
+        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}")
+_ABOUT_DAY = re.compile(
+    rf"\b(?:is there (?:one|an? (?:injection|jab|shot))|do i have (?:one|an? (?:injection|jab|shot))|"
+    rf"have i got (?:one|an? (?:injection|jab|shot))|any (?:injection|jab|shot)s?|is (?:it|there))\b.{{0,20}}\b"
+    rf"(?:on |for |this |next )?(?:{_DAY})\b"
+    rf"|\b(?:is|are) (?:{_DAY}) (?:an? |my )?(?:injection|jab|shot|b12)(?: day)?\b",
+    re.IGNORECASE)
+
+
+def asks_about_day(text: str) -> bool:
+    """"is there one on Saturday?", "is tomorrow an injection day?", "do I have a jab on 13 Dec?"."""
+    return bool(_ABOUT_DAY.search(text or ""))
+
+
+_IF_URGENT = re.compile(
+    r"\b(?:is (?:it|this|that) (?:an )?(?:emergency|urgent|serious)|is this an emergency|should i (?:go to|call) "
+    r"(?:a ?&? ?e|the er|er|emergency|999|911|112|an ambulance)|do i need (?:to go to )?(?:a ?&? ?e|the er|"
+    r"urgent care|an ambulance)|when (?:is it|should i (?:worry|seek|get))\b.{0,20}\b(?:urgent|emergency|help))",
+    re.IGNORECASE)
+
+
+def asks_if_urgent(text: str) -> bool:
+    return bool(_IF_URGENT.search(text or ""))
+
+
+_DISMISSAL = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|fine|alright|sorry)\W+)?(?:never ?mind|forget (?:it|that)|"
+                        r"no matter|scratch that|doesn't matter)\W+(.+)$", re.IGNORECASE)
+
+
+def after_dismissal(text: str) -> str | None:
+    """What follows "never mind" when it is not the whole message ("ok never mind, what about mine")."""
+    m = _DISMISSAL.match(text or "")
+    if m and _QUESTION.search(m.group(1)):
+        return m.group(1).strip()
+    return None
+
+
+_WORRY = re.compile(r"^\W*(?:should i (?:be )?worr(?:y|ied)|is (?:that|it|this) (?:normal|ok|okay|bad|serious|"
+                    r"common|a problem)|do i need to worry|what if it (?:gets worse|doesn't go|does not go)|"
+                    r"how long (?:does|will) (?:it|that) last)\W*$", re.IGNORECASE)
+
+
+def topic_followup(text: str, topic: str | None) -> str | None:
+    """"should I be worried", "is that normal", "what about omeprazole" after a general or topic answer:
+    the same topic again."""
+    if topic not in GENERAL_INTENTS and topic not in TOPIC_INTENTS:
+        return None
+    if _WORRY.match(text or "") or re.match(r"^\W*(?:and |so )?(?:what|how) about\b", text or "", re.IGNORECASE):
+        return topic
+    return None
+
+
+_DOSE_QUESTION = re.compile(
+    r"\bwhat (?:dose|strength|amount)\b.{0,30}\b(?:should|would|do you|ought|need|best)\b|\b(?:should|could) i "
+    r"(?:be on|have|take|get) (?:a )?(?:higher|lower|bigger|smaller|stronger|different|more|less)\b|"
+    r"\bhow much (?:b12 )?should i (?:be )?(?:on|take|have|get)\b", re.IGNORECASE)
+
+
+def asks_for_a_dose(text: str) -> bool:
+    """ "What dose should I be on?": a request for a dose decision, which only the clinician makes."""
+    return bool(_DOSE_QUESTION.search(text or ""))
+
+
+_START = re.compile(r"\bwhen (?:do|will|can|shall) i (?:start|begin)\b|\bwhen (?:does|will) (?:it|my \w+|the \w+) "
+                    r"(?:start|begin)\b|\bstart date\b|\bmy first (?:one|injection|jab|shot|dose)\b", re.IGNORECASE)
+_NOT_FIRST_PHASE = re.compile(r"\b(?:maintenance|monthly|3[- ]monthly|three[- ]monthly|bloods?|tests?|labs?)\b",
+                              re.IGNORECASE)
+
+
+def asks_start(text: str) -> bool:
+    """"when do I start?": the first injection (not when maintenance or the blood tests start)."""
+    return bool(_START.search(text or "")) and not _NOT_FIRST_PHASE.search(text or "")
+
+
+_REMAINING = re.compile(r"\b(?:left|remaining|to go|still to have|more to have|more (?:jabs|shots|injections))\b",
+                        re.IGNORECASE)
+
+
+def asks_remaining(text: str) -> bool:
+    return bool(_REMAINING.search(text or ""))
+
+
+def terms_named(text: str) -> list[str]:
+    """The glossary words a message asks about, in order ("what's homocysteine and what is intrinsic factor")."""
+    found: list[str] = []
+    for part in re.split(r"\band\b|,|;|\bor\b|\balso\b", text or "", flags=re.IGNORECASE):
+        term = term_for(part)
+        if term and term not in found:
+            found.append(term)
+    return found
+
+
+_THANKS_AND = re.compile(r"^\W*(?:thanks?|thank you|cheers|ta|ok(?:ay)?|great|lovely)\W+(?:and|also|now)\W+(.+)$",
+                         re.IGNORECASE)
+
+
+def after_thanks(text: str) -> str | None:
+    """ "thanks and MCV": the words after the thanks, when they name something to answer."""
+    m = _THANKS_AND.match(text or "")
+    return m.group(1).strip() if m else None
+
+
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_NAMED_DAY = re.compile(
+    rf"\b(?:(today|tonight)|(tomorrow)|(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}(?:,? (\d{{4}}))?|"
+    rf"{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?)\b", re.IGNORECASE)
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def asked_day(text: str, today: date) -> date | None:
+    """The calendar day a question about the patient's dates names ("tomorrow", "13 Dec 2026", "Dec 13"):
+    a day without a year is the next such day from today. Weekdays are read elsewhere (the coming week)."""
+    m = _NAMED_DAY.search(text or "")
+    if not m:
+        return None
+    if m.group(1):
+        return today
+    if m.group(2):
+        return today + timedelta(days=1)
+    day, month, year = ((m.group(3), m.group(4), m.group(5)) if m.group(3) else (m.group(7), m.group(6), m.group(8)))
+    month_number = _MONTH_NAMES.index(month[:3].lower()) + 1
+    for candidate_year in ([int(year)] if year else [today.year, today.year + 1]):
+        try:
+            found = date(candidate_year, month_number, int(day))
+        except ValueError:
+            return None
+        if year or found >= today:
+            return found
+    return None
