@@ -40,6 +40,9 @@ def make_app(secret: str):
         return None
 
     async def internal_error(request, exception):  # noqa: ANN001
+        status = getattr(exception, "status_code", 500)
+        if isinstance(status, int) and 400 <= status < 500:  # a wrong method or path: say so, not 500
+            return response.json({"error": "bad request"}, status=status)
         logger.error("action server error on %s", request.path, exc_info=exception)
         return response.json({"error": "internal error"}, status=500)
 

@@ -14,6 +14,7 @@ Nothing here knows Rasa or SQL: the store is any object with the three methods o
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import secrets
@@ -190,8 +191,8 @@ def read_token(token: str, *, secret: str | None = None, now: datetime | None = 
 
     moment = (_aware(now) if now is not None else utcnow()).timestamp()
     exp, iat, sub = claims.get("exp"), claims.get("iat"), claims.get("sub")
-    if not isinstance(exp, (int, float)) or not isinstance(iat, (int, float)):
-        raise TokenError("malformed", "exp and iat must be numbers")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (exp, iat)):
+        raise TokenError("malformed", "exp and iat must be finite numbers")
     if not isinstance(sub, str) or not sub.strip():
         raise TokenError("missing_claim", "sub must name a patient reference")
     if moment >= exp + LEEWAY_SECONDS:

@@ -43,6 +43,45 @@ _KEPT = {"patient_token": 4096, "client_key": 256, "b12_today": 10}
 TOO_LONG = ("That message is too long for me to read. Please ask your question in a few sentences "
             f"(up to {MAX_MESSAGE_CHARS:,} characters).")
 NOT_YOURS = "This chat belongs to another browser. Please reload the page to start a new chat."
+EMPTY = "Please type your question, and I'll do my best to answer it."
+LONG_RUN = 60  # characters without a space: longer runs are broken up (the tokenizer's cost grows with their square)
+_RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
+
+
+def _intents() -> frozenset[str]:
+    from bot.vocabulary import INTENTS
+
+    return frozenset(INTENTS) | {"session_start", "restart"}
+
+
+def readable(text: str) -> bool:
+    """Text that is valid Unicode (no lone surrogates), so every layer can encode it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def prepared(text: str) -> str | None:
+    """The message as the bot should read it, or None when there is nothing to read.
+
+    - empty, blank or a bare "/" → None (the caller answers EMPTY);
+    - "/name…" is a button payload only for one of our intents; anything else ("/action_listen",
+      "/EXTERNAL_x") is read as typed words, so no caller can trigger Rasa's internal actions;
+    - runs of more than LONG_RUN characters without a space are broken into pieces.
+    """
+    stripped = text.strip()
+    if not stripped or stripped.strip("/") == "":
+        return None
+    if stripped.startswith("/"):
+        name = re.match(r"/([A-Za-z0-9_]*)", stripped).group(1)
+        if name not in _intents():
+            stripped = stripped.lstrip("/ ")
+    if _RUN.search(stripped):
+        stripped = _RUN.sub(lambda m: " ".join(m.group(0)[i:i + LONG_RUN]
+                                               for i in range(0, len(m.group(0)), LONG_RUN)), stripped)
+    return stripped or None
 
 
 def _hash_key() -> bytes:
@@ -78,7 +117,7 @@ def clean_metadata(raw: Any, address: str | None) -> dict[str, str]:
         value = raw.get(key)
         if value is None:
             continue
-        if not isinstance(value, str) or len(value) > limit:
+        if not isinstance(value, str) or len(value) > limit or not readable(value):
             if key == "patient_token":
                 clean[key] = "invalid"
             continue
@@ -98,6 +137,8 @@ def problem_with(body: Any) -> str | None:
         return "`sender` must be a string of letters, digits and _.:@- (at most 128)"
     if not isinstance(message, str):
         return "`message` must be a string"
+    if not readable(message):
+        return "`message` is not valid Unicode text"
     if "metadata" in body and body["metadata"] is not None and not isinstance(body["metadata"], dict):
         return "`metadata` must be a JSON object"
     return None
@@ -135,7 +176,7 @@ class B12RestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return response.json({"error": "the body is not valid JSON"}, status=400)
             problem = problem_with(body)
             if problem:
@@ -143,6 +184,9 @@ class B12RestInput(RestInput):
             sender, text = body["sender"], body["message"]
             if len(text) > MAX_MESSAGE_CHARS:
                 return response.json([{"recipient_id": sender, "text": TOO_LONG}])
+            text = prepared(text)
+            if text is None:
+                return response.json([{"recipient_id": sender, "text": EMPTY}])
             metadata = clean_metadata(body.get("metadata"), _address(request))
             owner = await owner_of(request.app, sender)
             if owner is not None and owner != key_hash(metadata.get("client_key")):
@@ -213,9 +257,18 @@ class B12SocketIOInput(SocketIOInput):
             if len(text) > MAX_MESSAGE_CHARS:
                 await sio.emit(self.bot_message_evt, {"text": TOO_LONG}, room=sid)
                 return
+            text = prepared(text) if readable(text) else None
+            if text is None:
+                await sio.emit(self.bot_message_evt, {"text": EMPTY}, room=sid)
+                return
             metadata = clean_metadata(data.get(self.metadata_key), addresses.get(sid))
             if sid not in proven:
                 owner = await owner_of(app_holder.get("app"), session_id)
+                if owner is not None and not metadata.get("client_key"):
+                    # a client without a key cannot prove it owns an existing session: it gets a new one
+                    session_id = bound[sid] = uuid.uuid4().hex
+                    await sio.emit("session_confirm", session_id, room=sid)
+                    owner = None
                 if owner is not None and owner != key_hash(metadata.get("client_key")):
                     logger.warning("socket.io: a client tried to join a session it does not own")
                     await sio.emit(self.bot_message_evt, {"text": NOT_YOURS}, room=sid)

@@ -296,7 +296,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"web.server: {error}") from None
     log.info("demo clinic page on http://%s:%d/ (Rasa at %s, demo mode %s)", args.host, args.port,
              settings.rasa_url, "on" if settings.demo else "off")
-    web.run_app(app, host=args.host, port=args.port, print=None, shutdown_timeout=5)
+    # the access log would keep every calendar link (each one opens a patient's schedule): log without paths
+    web.run_app(app, host=args.host, port=args.port, print=None, shutdown_timeout=5,
+                access_log_format="%a %t %s %b %Tf")
 
 
 if __name__ == "__main__":

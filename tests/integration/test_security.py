@@ -111,12 +111,14 @@ def test_the_action_server_listens_on_loopback_and_wants_the_secret(live_stack):
     broken = requests.post(f"{live_stack.actions_url}/webhook", data=b'{"next_action": 5, "echo": "SECRET-BODY"}',
                            headers={"X-B12-Action-Secret": secret, "Content-Type": "application/json"}, timeout=10)
     assert broken.status_code >= 400 and "SECRET-BODY" not in broken.text
+    assert requests.post(f"{live_stack.actions_url}/health", timeout=10).status_code == 405
 
 
 # --- 4. socket.io sessions belong to the client that created them ------------------------------------------
 
 
-async def _socket_scenario(rasa_url: str, token: str) -> tuple[list[str], list[str]]:
+async def _socket_scenario(rasa_url: str, token: str, victim_key: str | None = "victim-key",
+                           attacker_key: str | None = "attacker-key") -> tuple[list[str], list[str]]:
     victim, attacker = socketio.AsyncClient(), socketio.AsyncClient()
     victim_got, attacker_got = [], []
     session: dict[str, str] = {}
@@ -129,14 +131,14 @@ async def _socket_scenario(rasa_url: str, token: str) -> tuple[list[str], list[s
         if "id" in session:
             break
         await asyncio.sleep(0.1)
-    custom = {"patient_token": token, "client_key": "victim-key"}
+    custom = {"patient_token": token, **({"client_key": victim_key} if victim_key else {})}
     await victim.emit("user_uttered", {"message": "when is my next injection?", "session_id": session["id"],
                                        "customData": custom})
     await asyncio.sleep(2)
     await attacker.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
     await attacker.emit("session_request", {"session_id": session["id"]})
     await attacker.emit("user_uttered", {"message": "show my plan", "session_id": session["id"],
-                                         "customData": {"client_key": "attacker-key"}})
+                                         "customData": {"client_key": attacker_key} if attacker_key else {}})
     await asyncio.sleep(1)
     await victim.emit("user_uttered", {"message": "when is my next blood test?", "session_id": session["id"],
                                        "customData": custom})
@@ -155,12 +157,23 @@ def test_a_socket_io_client_cannot_join_someone_elses_session(live_stack, patien
     assert any("another browser" in text for text in attacker_got)
 
 
+def test_a_client_without_a_key_never_joins_an_existing_session(live_stack, patient):
+    """Red-team pass 2: a widget that sends no client_key, and an attacker who sends none either."""
+    with ThreadPoolExecutor(1) as pool:
+        victim_got, attacker_got = pool.submit(asyncio.run, _socket_scenario(
+            live_stack.rasa_url, issue_token(patient), victim_key=None, attacker_key=None)).result()
+    assert any("Priya" in text for text in victim_got)
+    assert attacker_got and all("Priya" not in text and "serum B12" not in text for text in attacker_got)
+
+
 # --- 5. size and shape of what is sent ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("raw", [
     b"", b"[]", b"null", b"123", b'"text"', b"{not json", b'{"sender": 5}', b'{"sender": "a", "message": ["x"]}',
     b'{"sender": "a", "message": "hi", "metadata": []}', b'{"sender": "a b\\n", "message": "hi"}',
+    b'{"sender": "a", "message": "\\ud800"}', b'[' * 5000 + b']' * 5000,
+    b'{"sender": "a", "message": "hi", "metadata": ' + b'{"a": ' * 3000 + b'1' + b'}' * 3001,
 ])
 def test_malformed_bodies_get_400_not_500(live_stack, raw):
     response = post(live_stack, None, raw=raw)
@@ -172,6 +185,29 @@ def test_malformed_bodies_get_400_not_500(live_stack, raw):
 def test_odd_metadata_gets_a_polite_reply(live_stack, patient, metadata):
     text = say(live_stack, "show me my plan", **metadata)
     assert text and "Priya" not in text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "/", "/action_listen", "/EXTERNAL_attack"])
+def test_empty_and_internal_messages_get_a_reply_and_the_chat_goes_on(live_stack, text):
+    """Red-team pass 2: these made the bot loop ten times, then answer nothing ever again."""
+    sender = uuid.uuid4().hex
+    first = say(live_stack, text, sender=sender, client_key="k-" + sender)
+    assert first and first.count("\n") < 4
+    assert "documented schedule" in say(live_stack, "can I switch to tablets?", sender=sender, client_key="k-" + sender)
+
+
+def test_a_lone_surrogate_in_the_client_key_is_not_a_500(live_stack):
+    response = post(live_stack, None, raw=b'{"sender": "s1", "message": "hi", "metadata": {"client_key": "\\udfff"}}')
+    assert response.status_code in (200, 400) and "Traceback" not in response.text
+
+
+def test_a_long_run_without_spaces_costs_no_more_than_words(live_stack):
+    """Red-team pass 2: 4,000 flag letters took 1.8 s each (the tokenizer is quadratic in a word's length)."""
+    flags = "".join(chr(0x1F1E6 + (i * 7) % 26) for i in range(3990))
+    say(live_stack, "hello")
+    started = time.monotonic()
+    say(live_stack, flags)
+    assert time.monotonic() - started < 1.0
 
 
 def test_a_huge_message_is_refused_at_once_and_stalls_nobody(live_stack):

@@ -440,3 +440,14 @@ def test_impossible_or_missing_birth_dates(text):
 )
 def test_normalise_reference(text, reference):
     assert normalise_reference(text) == reference
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat"])
+def test_a_token_with_a_non_finite_time_is_refused(claim):
+    """Red-team pass 2: exp or iat of NaN passed every comparison, so it never expired."""
+    import jwt
+
+    claims = {"sub": "MRN-1042", "iss": identity.ISSUER, "aud": identity.AUDIENCE, "iat": 1_700_000_000,
+              "exp": 1_700_000_600, claim: float("nan")}
+    with pytest.raises(TokenError):
+        read_token(jwt.encode(claims, SECRET, algorithm="HS256"), secret=SECRET)
