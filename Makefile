@@ -55,7 +55,7 @@ nlu-compare: setup
 	@$(PY) -m ops.nlu_report --compare
 
 safety-report: setup
-	@$(PY) -m ops.safety_report && $(PY) -m ops.safety_report --set-b
+	@$(PY) -m ops.safety_report && $(PY) -m ops.safety_report --set-b && $(PY) -m ops.safety_report --set-c
 
 bench: setup
 	@$(PY) -m bench.run

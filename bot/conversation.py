@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS
+from bot.followups import WEEKDAYS, read_date_question
+from bot.vocabulary import QUESTION_INTENTS
 
 # --- the turn -----------------------------------------------------------------------------------------
 
@@ -166,129 +167,6 @@ class Context:
                        topic_entities=dict(self.topic_entities))
 
 
-# --- reading short follow-ups -------------------------------------------------------------------------
-
-
-_NEXT_ONE = re.compile(
-    r"\b(?:(?:the )?one after(?: that)?|after that one|the following one|the next one after|and then\b|"
-    r"then what|^\W*(?:and |so )?then\W*$|what comes? (?:after|next)|what happens (?:after|next)|after that|and after|"
-    r"the one after|next after that)\b", re.IGNORECASE)
-_ONE_BEFORE = re.compile(r"\b(?:the )?one before(?: that)?\b", re.IGNORECASE)
-_WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|but why|why's that)\W*$",
-                  re.IGNORECASE)
-_MORE = re.compile(r"\b(?:tell me more|more (?:info|information|detail|details)|go on|explain more|"
-                   r"can you explain|what else)\b", re.IGNORECASE)
-_HOW_LONG = re.compile(r"^\W*(?:so |and )?how long(?: for| then| is that)?\W*$", re.IGNORECASE)
-_WHAT_DO = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now)\b", re.IGNORECASE)
-_WHO_ASK = re.compile(r"\b(?:who (?:do|should|can) i (?:ask|call|contact|talk to|speak to)|who to (?:ask|call))\b",
-                      re.IGNORECASE)
-_WHICH_TESTS = re.compile(r"\bwhich (?:tests?|bloods?)\b|\bwhat tests?\b|\bwhat bloods?\b", re.IGNORECASE)
-_LIST = re.compile(r"\b(?:all (?:my|the|of|upcoming|future|remaining|dates)|list|upcoming|"
-                   r"next (?:few|couple|two|three|four|2|3|4)|dates)\b", re.IGNORECASE)
-_COUNT = re.compile(r"\bnext (two|three|four|five|six|2|3|4|5|6)\b", re.IGNORECASE)
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\b", re.IGNORECASE)
-_ORDINALS = {"second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
-             "sixth": 5, "6th": 5}
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY = re.compile(r"\b(?:on (?:a |this |next )?)?(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
-                      r"(?:day)?s?\b", re.IGNORECASE)
-_IS_THERE = re.compile(r"\b(?:is there|do i have|have i got|any)\b.*\b(?:one|injection|jab|shot)\b", re.IGNORECASE)
-_AND_WHAT_ABOUT = re.compile(r"^\W*(?:and|what about|how about|and what about|also|ok and|so what about)\b\s*\S",
-                             re.IGNORECASE)
-# "how often now", "how often will they be": the current frequency first (maintenance is said after it)
-_HOW_OFTEN_NOW = re.compile(r"\bhow often\b(?!.*\b(?:maintenance|monthly|after|later|then|long[- ]term)\b)",
-                            re.IGNORECASE)
-_WHEN_AGAIN = re.compile(r"^\W*(?:so |and |ok |sorry,? )?(?:when(?:'s| is| was) (?:it|that|this)|what(?:'s| is) the "
-                         r"date(?: again)?|which day(?: is (?:it|that))?|what day(?: is (?:it|that))?|when again)"
-                         r"(?: again)?\W*$", re.IGNORECASE)
-_DATED = ("ask_next_injection", "ask_next_lab_check", "ask_maintenance_plan")
-SHORT_FOLLOWUP_WORDS = 7
-
-
-@dataclass(frozen=True)
-class Followup:
-    """What a short follow-up asks, read against the last topic."""
-
-    intent: str
-    which: int = 0
-    more: bool = False
-    why: bool = False
-
-
-def is_short(text: str) -> bool:
-    return len(text.split()) <= SHORT_FOLLOWUP_WORDS
-
-
-def resolve_followup(text: str, ctx: Context) -> Followup | None:
-    """A short message that only makes sense after the last answer ("and after that?", "why?",
-    "which tests are those again", "what should I do", "who do I ask") → what it asks, else None."""
-    if not ctx.topic or not text or not is_short(text):
-        return None
-    topic = ctx.topic
-    if _WHO_ASK.search(text):
-        return Followup("request_human")
-    if _WHY.search(text):
-        return Followup(topic, why=True)
-    if _MORE.search(text):
-        return Followup(topic, more=True)
-    if _WHICH_TESTS.search(text) and topic in ("ask_next_lab_check", "ask_my_plan", "ask_monitoring_labs"):
-        return Followup("ask_next_lab_check")
-    if _WHAT_DO.search(text) and topic in ("report_missed_dose", "ask_next_injection", "request_dose_change"):
-        return Followup("report_missed_dose" if topic != "request_dose_change" else topic)
-    if _WHEN_AGAIN.search(text) and topic in PLAN_INTENTS:
-        return Followup(topic if topic in _DATED else "ask_next_injection")  # "when is it?", "what's the date again"
-    if _HOW_LONG.search(text):
-        return Followup("ask_weekly_duration" if topic in ("ask_next_injection", "ask_my_plan", "ask_weekly_meaning")
-                        else topic)
-    if _ONE_BEFORE.search(text) and topic == "ask_next_injection":
-        return Followup("ask_injection_history") if ctx.date_index == 0 else Followup(topic, which=ctx.date_index - 1)
-    if _AND_WHAT_ABOUT.search(text) and topic in GENERAL_INTENTS and not _NEXT_ONE.search(text):
-        return Followup(topic)  # "and homocysteine?" after a glossary answer: the same question, new words
-    if _NEXT_ONE.search(text):
-        if topic == "ask_next_injection":
-            return Followup(topic, which=ctx.date_index + 1)
-        if topic == "ask_weekly_duration":
-            return Followup("ask_maintenance_plan")
-        if topic == "ask_next_lab_check":
-            return Followup("ask_maintenance_plan")
-        if topic == "ask_maintenance_plan" and ctx.date_index >= 0:
-            return Followup("ask_next_injection", which=ctx.date_index + 1)
-        if topic in ("ask_maintenance_plan", "ask_my_plan"):
-            return Followup("ask_next_injection")
-    return None
-
-
-@dataclass(frozen=True)
-class DateQuestion:
-    """How an injection-date question is put: the n-th next one, a list, a weekday, or "how often now"."""
-
-    which: int = 0
-    count: int = 1
-    weekday: int | None = None
-    how_often_now: bool = False
-
-
-def read_date_question(text: str) -> DateQuestion:
-    lowered = text.lower()
-    if _HOW_OFTEN_NOW.search(lowered):
-        return DateQuestion(how_often_now=True)
-    weekday = _WEEKDAY.search(lowered)
-    if weekday and _IS_THERE.search(lowered):
-        prefix = weekday.group(1)[:3]
-        return DateQuestion(weekday=next(i for i, d in enumerate(_WEEKDAYS) if d.startswith(prefix)))
-    if weekday and re.search(r"\bmean\b", lowered):
-        return DateQuestion(count=4)
-    if count := _COUNT.search(lowered):
-        word = count.group(1)
-        return DateQuestion(count=int(word) if word.isdigit() else _NUMBERS[word])
-    if _LIST.search(lowered):
-        return DateQuestion(count=4)
-    if ordinal := _ORDINAL.search(lowered):
-        return DateQuestion(which=_ORDINALS[ordinal.group(1)])
-    return DateQuestion()
-
-
 # --- dates the patient names --------------------------------------------------------------------------
 
 _REPORTED_DAY = re.compile(
@@ -319,7 +197,7 @@ def reported_date(text: str, today: date) -> date | None:
     if word == "next week":
         return today + timedelta(days=7)
     day = re.sub(r"^(?:on |last )", "", word)
-    for index, name in enumerate(_WEEKDAYS):
+    for index, name in enumerate(WEEKDAYS):
         if day[:3] == name[:3] and not day[:1].isdigit():
             back = (today.weekday() - index) % 7
             if word.startswith("last ") and back == 0:
@@ -432,10 +310,6 @@ def says_yes(text: str) -> bool:
     """ "yes please, get the care team to call me": a yes with more words, whatever the classifier made of it."""
     return bool(_YES_WITH_WORDS.search(text or "")) and not re.search(r"\b(?:no|not|don't|dont)\b", text or "",
                                                                       re.IGNORECASE)
-
-
-def is_why(text: str) -> bool:
-    return bool(_WHY.search(text or ""))
 
 
 def clear_yes(turn: Turn) -> bool:

@@ -30,7 +30,8 @@ _QUESTION = re.compile(r"\?|^\W*(?:when|what|which|how|is|are|do|does|did|will|c
 # A plan question about the patient's own dates, however short ("and my blood test?", "when was it due").
 _OWN_DATES = re.compile(
     r"\b(?:my|mine|i|i'm|im)\b.*\b(?:dates?|due|start|stop|finish|end|next|last|blood|bloods|test|tests|shots?|"
-    r"jabs?|injections?|ones?|monthly|maintenance|switch)\b|\bwhen (?:was|is|does|do|will) (?:it|they|that|mine)\b",
+    r"jabs?|injections?|ones?|monthly|maintenance|switch)\b|\bwhen (?:was|is|does|do|will) (?:it|they|that|mine)\b"
+    r"|\b(?:date|dates|day)\b.*\b(?:i'm|im|i am|i)\b.*\b(?:having|have|get|getting|due)\b",
     re.IGNORECASE)
 
 _MEANING = re.compile(r"\b(?:mean|means|meaning|what is|what's|whats|what are|stand for|stands for|explain|why|"
@@ -86,6 +87,8 @@ def unsure_guess(text: str, ranking: list[tuple[str, float]], topic: str | None,
         plan = [name for name, _ in candidates if name in PLAN_INTENTS]
         if plan:
             return plan[0]
+    if topic and topic in [name for name, _ in candidates] and topic not in PLAN_INTENTS:
+        return topic  # "they're cheap on amazon though" after buying online: still that topic
     return None
 
 
@@ -165,7 +168,8 @@ def asks_for_a_dose(text: str) -> bool:
     return bool(_DOSE_QUESTION.search(text or ""))
 
 
-_START = re.compile(r"\bwhen (?:do|will|can|shall) i (?:start|begin)\b|\bwhen (?:does|will) (?:it|my \w+|the \w+) "
+_START = re.compile(r"\bwhen (?:do|will|can|shall) i (?:start|begin)\b|\b(?:the|my) first (?:date|day)\b|"
+                    r"\bwhen (?:does|will) (?:it|my \w+|the \w+) "
                     r"(?:start|begin)\b|\bstart date\b|\bmy first (?:one|injection|jab|shot|dose)\b", re.IGNORECASE)
 _NOT_FIRST_PHASE = re.compile(r"\b(?:maintenance|monthly|3[- ]monthly|three[- ]monthly|bloods?|tests?|labs?)\b",
                               re.IGNORECASE)
@@ -176,7 +180,8 @@ def asks_start(text: str) -> bool:
     return bool(_START.search(text or "")) and not _NOT_FIRST_PHASE.search(text or "")
 
 
-_REMAINING = re.compile(r"\b(?:left|remaining|to go|still to have|more to have|more (?:jabs|shots|injections))\b",
+_REMAINING = re.compile(r"\b(?:left|remaining|to go|still to have|more to have|more (?:jabs|shots|injections)|will i "
+                        r"(?:get|have|need)|in (?:the )?first (?:part|phase|bit))\b",
                         re.IGNORECASE)
 
 
@@ -192,6 +197,64 @@ def terms_named(text: str) -> list[str]:
         if term and term not in found:
             found.append(term)
     return found
+
+
+_LAB_WORDS = re.compile(r"\b(?:tests?|bloods?|blood work|bloodwork|labs?|fbc|cbc|mcv|serum|mma|homocysteine|"
+                        r"recheck|re-check)\b", re.IGNORECASE)
+_ROUTE = re.compile(r"\b(?:muscle|intramuscular|under the skin|subcutaneous|sub-?cut|route)\b", re.IGNORECASE)
+_NEXT_SHOT = re.compile(r"\b(?:next (?:one|jab|shot|injection|dose)|when'?s the next|whens the next|"
+                        r"when is the next)\b", re.IGNORECASE)
+_REASSESS = re.compile(r"\breassess\w*|\breview(?:ed)?\b", re.IGNORECASE)
+_HAD_SO_FAR = re.compile(r"\bhow many\b.*\b(?:had|so far|given|done)\b", re.IGNORECASE)
+_ASKS_MEANING = re.compile(r"\b(?:what(?:'s| is| are| does)?|whats|mean|means|meaning|stand for|stands for|measure|"
+                           r"measures|explain)\b", re.IGNORECASE)
+
+
+def asks_meaning_of_term(text: str) -> bool:
+    """ "whats an FBC", "what does serum B12 actually measure": a glossary word, and what it means."""
+    return bool(term_for(text or "")) and bool(_ASKS_MEANING.search(text or "")) and not MY_OWN.search(text or "")
+
+
+def lab_words(text: str) -> bool:
+    return bool(_LAB_WORDS.search(text or ""))
+
+
+def part_guess(text: str) -> str | None:
+    """What one unsure part of a message with several questions asks, from its own words."""
+    if asks_meaning_of_term(text):
+        return "ask_term_meaning"
+    if asks_about_day(text) or asks_start(text) or _NEXT_SHOT.search(text or ""):
+        return "ask_next_injection"
+    if _REASSESS.search(text or ""):
+        return "ask_maintenance_plan"
+    if lab_words(text) and re.search(r"\b(?:when|which day|what day|date)\b", text or "", re.IGNORECASE):
+        return "ask_next_lab_check"
+    if _ROUTE.search(text or ""):
+        return "ask_my_product"
+    if _HAD_SO_FAR.search(text or ""):
+        return "ask_injection_history"
+    if re.search(r"\bhow many\b", text or "", re.IGNORECASE) and asks_remaining(text):
+        return "ask_weekly_duration"
+    return None
+
+
+_PREPARING = re.compile(r"\b(?:fast|fasting|prepare|preparing|ready|eat|eating|drink|drinking|water|before|breakfast|"
+                        r"elsewhere|somewhere else|at my gp|at the gp|instead)\b", re.IGNORECASE)
+
+
+def own_test_date(text: str) -> bool:
+    """ "and my blood test?": when their own test is (not how to prepare for one)."""
+    return bool(MY_OWN.search(text or "")) and lab_words(text) and not _PREPARING.search(text or "")
+
+
+def next_shot(text: str) -> bool:
+    return bool(_NEXT_SHOT.search(text or ""))
+
+
+def route_question(text: str) -> bool:
+    """ "is it in the arm muscle or under the skin?": the documented route (not self-injection)."""
+    return bool(_ROUTE.search(text or "")) and bool(re.search(r"\bis (?:it|that|mine|this)\b", text or "",
+                                                                re.IGNORECASE))
 
 
 _THANKS_AND = re.compile(r"^\W*(?:thanks?|thank you|cheers|ta|ok(?:ay)?|great|lovely)\W+(?:and|also|now)\W+(.+)$",

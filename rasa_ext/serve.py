@@ -14,7 +14,8 @@ def main() -> None:
     token = os.environ.get("RASA_AUTH_TOKEN", "").strip()
     if not token:
         raise SystemExit("rasa_ext.serve: RASA_AUTH_TOKEN is not set; the HTTP API must not run without a token")
-    sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", "--auth-token", token]
+    # one argument "--auth-token=…": a token that starts with "-" is not taken for an option
+    sys.argv = ["rasa", "run", *sys.argv[1:], "--enable-api", f"--auth-token={token}"]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from bot.conversation import Context, Followup, Reply, Turn, read_date_question
+from bot.conversation import Context, Reply, Turn
+from bot.followups import Followup, read_date_question
 from bot.knowledge import answer_general, fact
 from bot.plans.model import PlanRecord
 from bot.plans.schedule import plan_status
@@ -66,7 +67,7 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
         if question and question.how_often_now:
             return plan_words.maintenance_plan(facts, how_often_now=True)
         day = asked_day(turn.text or "", turn.today) if question and asks_about_day(turn.text or "") else None
-        if day is not None and question.weekday is None:
+        if day is not None:  # a named date beats its weekday ("Sunday 13 Dec")
             return plan_words.on_date(facts, day)
         answer = plan_words.next_injection(facts, which=which, count=question.count if question else 1,
                                            weekday=question.weekday if question else None)

@@ -15,21 +15,17 @@ from bot.conversation import (
     Audit,
     Button,
     Context,
-    Followup,
     Reply,
     Turn,
     asks_final_date,
     asks_upcoming_dates,
     clear_yes,
     general_twin,
-    is_short,
-    is_why,
     looks_like_report,
-    read_date_question,
-    resolve_followup,
     says_yes,
     split_payload,
 )
+from bot.followups import Followup, is_short, is_why, read_date_question, resolve_followup
 from bot.identity import Identity, Verifier
 from bot.knowledge import term_for
 from bot.reading import (
@@ -38,10 +34,16 @@ from bot.reading import (
     asks_about_day,
     asks_for_a_dose,
     asks_if_urgent,
+    asks_meaning_of_term,
     asks_remaining,
     asks_start,
     is_personal,
+    lab_words,
+    next_shot,
+    own_test_date,
+    part_guess,
     personal_twin,
+    route_question,
     terms_named,
     topic_followup,
     unsure_guess,
@@ -61,6 +63,7 @@ CONFIDENT = 0.9  # a classification this sure is not overridden by a follow-up t
 _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now|help me|please help)\b",
                        re.IGNORECASE)
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
+_WHY_QUESTION = re.compile(r"^\W*(?:but |and |so |ok |okay )?(?:why|how come)\b", re.IGNORECASE)
 _HOW_LONG_GOES_ON = re.compile(r"\bhow long\b|\b(?:go(?:es)? on|last|end|finish|stop)\b", re.IGNORECASE)
 SOCIAL = {"greet", "thank", "affirm", "goodbye"}
 _STATIC = {
@@ -173,9 +176,12 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
     """Every question of the message, in order: the NLU's segments, or the message itself, or a short
     follow-up read against the last answer."""
     if len(turn.segments) > 1:
-        found = [Question(_refined(intent, s.text), s.text) for s in turn.segments
-                 if (intent := _segment_intent(s)) in QUESTION_INTENTS]
-        if found:
+        found: list[Question] = []
+        for segment in turn.segments:
+            question = _part_question(segment, ctx)
+            if question and all((q.intent, q.followup) != (question.intent, question.followup) for q in found):
+                found.append(question)
+        if len(found) > 1:
             return found
     text = turn.text or ""
     if turn.intent in ("stop", "deny") and (rest := after_dismissal(text)):
@@ -195,6 +201,8 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
     intent = turn.intent
     if intent == FALLBACK_INTENT and not turn.from_button:
         intent = _unsure(turn, text, ctx) or intent
+    if intent in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
+        return [Question(intent, turn.text, Followup(intent, why=True))]  # "why under the skin and not the muscle?"
     if intent == "ask_term_meaning" and len(terms := terms_named(text)) > 1:
         return [Question(intent, term) for term in terms[:MAX_QUESTIONS]]  # "what's MMA and what's MCV?"
     if intent in QUESTION_INTENTS:
@@ -202,10 +210,18 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
     return []
 
 
-def _segment_intent(segment) -> str:
-    if segment.intent == FALLBACK_INTENT and asks_about_day(segment.text):
-        return "ask_next_injection"  # "is tomorrow an injection day? and when's the last one?"
-    return segment.intent
+def _part_question(segment, ctx: Context) -> Question | None:
+    """One part of a message with several questions: the classifier's intent when it was sure, else what the
+    part's words ask ("is tomorrow an injection day? and when's the last one?"), or a follow-up ("and the one
+    after, plus when do I get reassessed")."""
+    if asks_meaning_of_term(segment.text):
+        return Question("ask_term_meaning", segment.text)
+    intent = segment.intent
+    if intent == FALLBACK_INTENT:
+        if followup := resolve_followup(segment.text, ctx):
+            return Question(followup.intent, segment.text, followup)
+        intent = part_guess(segment.text) or intent
+    return Question(_refined(intent, segment.text), segment.text) if intent in QUESTION_INTENTS else None
 
 
 def _classifier_knows_better(turn: Turn, followup: Followup) -> bool:
@@ -227,10 +243,12 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
         best, confidence = turn.ranking[0]
         if best in PLAN_INTENTS and confidence >= CONTEXT_GUESS:
             return best
+    if asks_about_day(text) or asks_start(text):
+        return "ask_next_injection"
+    if asks_meaning_of_term(text):
+        return "ask_term_meaning"
     if guess := unsure_guess(text, turn.ranking, ctx.topic, ctx.term):
         return guess
-    if asks_about_day(text):
-        return "ask_next_injection"
     return None
 
 
@@ -246,6 +264,17 @@ def _refined(intent: str, text: str) -> str:
         return "ask_next_injection"
     if intent == "ask_injection_history" and asks_remaining(text):
         return "ask_weekly_duration"  # "how many jabs have I got left?"
+    if intent in ("ask_my_product", "ask_maintenance_plan") and asks_upcoming_dates(text) and (
+            read_date_question(text).which > 0):
+        return "ask_next_injection"  # "which one is my 3rd injection from now"
+    if intent == "ask_lab_preparation" and own_test_date(text):
+        return "ask_next_lab_check"  # "and my blood test?"
+    if intent == "ask_next_lab_check" and not lab_words(text) and next_shot(text):
+        return "ask_next_injection"  # "so when's my next one?"
+    if intent in GENERAL_INTENTS and intent != "ask_term_meaning" and asks_meaning_of_term(text):
+        return "ask_term_meaning"  # "what does serum B12 actually measure?"
+    if intent == "ask_self_injection" and route_question(text):
+        return "ask_my_product"  # "is it in the arm muscle or under the skin?"
     if intent in ("ask_injection_history", "ask_next_injection", "ask_my_plan") and asks_final_date(text):
         return "ask_weekly_duration"
     if intent in ("ask_injection_history", "ask_my_plan", "ask_weekly_duration") and asks_upcoming_dates(text):
@@ -404,8 +433,10 @@ def _dialogue(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply)
             reply.say(response="utter_already_signed_in")
         else:
             # "my ref is MRN-1042, dob …, how many have I had?": the question beside the details, if any
-            asked = next((name for name, confidence in turn.ranking
-                          if name in PLAN_INTENTS and confidence >= ASKED_BESIDE), "ask_my_plan")
+            guessed = part_guess(turn.text or "")
+            asked = guessed if guessed in PLAN_INTENTS else next(
+                (name for name, confidence in turn.ranking if name in PLAN_INTENTS and confidence >= ASKED_BESIDE),
+                "ask_my_plan")
             identity = verification.not_identified(verifier, turn, ctx, reply, asked)
             if identity is not None:
                 _answer_plan(Question(asked, turn.text or ""), identity, turn, store, ctx, reply)

@@ -76,7 +76,7 @@ _PRODUCT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _LAB_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("MMA", re.compile(r"\bmma\b|methylmalonic|homocysteine")),
+    ("MMA", re.compile(r"\bmma\b|methyl ?malonic|homocysteine")),
     ("reticulocytes", re.compile(r"retic")),
     ("folate", re.compile(r"folate|folic")),
     ("potassium", re.compile(r"potassium|u ?& ?e|electrolyte")),
@@ -198,7 +198,7 @@ _TERM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("intrinsic factor", re.compile(r"intrinsic")),
     ("pernicious anaemia", re.compile(r"pernic|\bpa\b")),
     ("homocysteine", re.compile(r"homocyst")),
-    ("MMA", re.compile(r"\bmma\b|methylmalon")),
+    ("MMA", re.compile(r"\bmma\b|methyl ?malon")),
     ("MCV", re.compile(r"\bmcv\b|mean (?:cell|corpuscular) volume")),
     ("CBC", re.compile(r"\b(?:cbc|fbc)\b|(?:full|complete) blood count|blood count")),
     ("reticulocytes", re.compile(r"retic")),

@@ -288,9 +288,13 @@ _LEFTOVER_THEN_USE = re.compile(
     rf"\b(?:leftover|left over|spare|unused|old|expired|\S+'s)(?: \S+){{0,2}}? {_PRODUCT}\b.*\b(?:use|take|inject|"
     r"have|try) (?:them|these|those|it)\b(?! (?:away|out))"
 )
+# "when do the weekly ones finish now?": when the plan ends, not a request to end it
+_TIMING_QUESTION = re.compile(r"^(?:(?:wait|so|ok|okay|and|but|um|erm|hmm|sorry|right)\W* )*"
+                              r"(?:when|how long|until when) (?:do|does|will|is|are|did)\b")
 # Questions about the plan's own course: "when can I stop the injections?", "is that why I need more shots?"
 _PLAN_QUESTION = re.compile(
-    r"^(?:when|how long|how soon|at what point|how many more)\b|\b(?:when|until) (?:i|we) (?:can|could|should|will|'ll|"
+    r"^(?:(?:wait|so|ok|okay|and|but|um|erm|hmm|sorry|right)\W* )*(?:when|how long|how soon|at what point|"
+    r"how many more)\b|\b(?:when|until) (?:i|we) (?:can|could|should|will|'ll|"
     r"get to) (?:stop|finish|come off|end)\b|\b(?:is that why|is this why|that's why|why do i|"
     r"why does|why am i|why is)\b"
 )
@@ -330,7 +334,8 @@ def _clause_is_request(clause: str, not_a_request: bool, dose_before: bool) -> b
     personal = more.PERSONAL_OR_DATED.search(clause) is not None
     if _GENERAL_FRAME.search(clause) or (_RISK_FRAME.search(clause) and not personal):
         return False  # "is it dangerous to double up?", "what should I do if I accidentally take two?"
-    if any(not _dose_negated(clause, m.start()) for m in _STRONG.finditer(clause)):
+    if not _TIMING_QUESTION.search(clause) and any(not _dose_negated(clause, m.start())
+                                                   for m in _STRONG.finditer(clause)):
         return True
     planned = more.AS_PLANNED.search(clause) is not None
     if not not_a_request and not planned:

@@ -414,10 +414,14 @@ class B12IntentClassifier(GraphComponent, IntentClassifier):
         predictions = self.model.predict([text] + ([clean_part(p) for p in parts] if len(parts) > 1 else []))
         whole, part_predictions = predictions[0], predictions[1:]
         confident = [p.intent for p in part_predictions if self._confident(p)]
-        if len(confident) < 2 or len(set(confident)) < 2:
+        if not confident:
             return whole, None
+        # every part, sure or not: the bot reads an unsure part against its words and the conversation
+        # ("what's intrinsic factor and when's my next injection")
         segments = [{"text": clean_part(part), "intent": p.intent if self._confident(p) else FALLBACK,
                      "confidence": round(p.confidence, 4)} for part, p in zip(parts, part_predictions, strict=True)]
+        if len(confident) < 2 or len(set(confident)) < 2:
+            return whole, segments
         content = next((p for p in part_predictions if self._confident(p) and p.intent not in self._dialogue), None)
         return (content or whole), segments
 

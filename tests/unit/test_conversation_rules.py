@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.conversation import Context, read_date_question, reported_date, resolve_followup
+from bot.conversation import Context, reported_date
+from bot.followups import read_date_question, resolve_followup
 
 TODAY = date(2026, 12, 1)  # a Tuesday
 

@@ -30,10 +30,19 @@ def _training() -> list[frozenset[str]]:
 
 
 def _eval_sets() -> dict[str, list[str]]:
-    sets = {path.name: _nlu_examples(path) for path in sorted((ROOT / "tests" / "nlu").glob("*.yml"))}
-    for path in sorted((ROOT / "tests" / "safety_eval").glob("*.yml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        sets[path.name] = [entry["text"] for entries in document.values() for entry in entries]
+    """Every message of every independent set: NLU held-out, red flags and dose requests (A, B, C), and the
+    patients' turns of the conversation sets (A, B, C)."""
+    tests = ROOT / "tests"
+    sets = {f"nlu/{path.name}": _nlu_examples(path) for path in sorted((tests / "nlu").glob("*.yml"))}
+    for folder in ("safety_eval", "safety_eval_b", "safety_eval_c"):
+        for path in sorted((tests / folder).glob("*.yml")):
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            sets[f"{folder}/{path.name}"] = [entry["text"] for entries in document.values() for entry in entries]
+    for folder in ("conversation_eval", "conversation_eval_b", "conversation_eval_c"):
+        for path in sorted((tests / folder).glob("*.yml")):
+            flows = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("flows") or []
+            sets[f"{folder}/{path.name}"] = [str(turn["user"]) for flow in flows for turn in flow.get("turns", [])
+                                             if "{" not in str(turn.get("user", "{"))]
     return sets
 
 
@@ -42,10 +51,13 @@ TRAINING = _training()
 
 def test_the_evaluation_sets_are_there_and_large_enough():
     sets = _eval_sets()
-    assert len(sets["heldout.yml"]) >= 500
-    assert len(sets["heldout_real_world.yml"]) >= 150
-    assert len(sets["red_flags.yml"]) >= 300
-    assert len(sets["dose_requests.yml"]) >= 200
+    assert len(sets["nlu/heldout.yml"]) >= 500
+    assert len(sets["nlu/heldout_real_world.yml"]) >= 150
+    for folder in ("safety_eval", "safety_eval_b", "safety_eval_c"):
+        assert len(sets[f"{folder}/red_flags.yml"]) >= 300
+        assert len(sets[f"{folder}/dose_requests.yml"]) >= 200
+    for folder in ("conversation_eval", "conversation_eval_b", "conversation_eval_c"):
+        assert sum(len(v) for k, v in sets.items() if k.startswith(folder + "/")) >= 150
 
 
 @pytest.mark.parametrize("name", sorted(_eval_sets()))
