@@ -1,6 +1,7 @@
 """Figures of the deterministic safety detectors on the independent evaluation sets (tests/safety_eval/).
 
-`python -m ops.safety_report` prints, per set and per kind: red-flag recall (urgent advice on the urgent set),
+`python -m ops.safety_report [--set-b|--set-c] [--pipeline] [--misses]` prints, per set and per kind: red-flag
+recall (urgent advice on the urgent set),
 checks and alarms on the check set, false alarms and checks on the non-urgent set; dose-change recall and
 false positives. The tests in tests/unit/test_safety_eval.py hold the same figures to their targets.
 """
@@ -37,9 +38,21 @@ def load(name: str, folder=SETS) -> dict[str, list[dict]]:
     return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
 
 
+_PARSER = None  # with --pipeline: the trained NLU, so the classifier's own suspicion counts as it does in chat
+SUSPECTED_EMERGENCY = 0.5  # services/conversation.py: the classifier's suspicion earns a check question
+
+
 def outcome(text: str) -> str:
     result = screen(text)
-    return "urgent" if result.red_flag else "check" if result.check else "none"
+    if result.red_flag:
+        return "urgent"
+    if result.check:
+        return "check"
+    if _PARSER is not None:
+        parsed = _PARSER.parse(text)
+        if float(parsed.get("b12_suspected_emergency") or 0.0) >= SUSPECTED_EMERGENCY:
+            return "check"
+    return "none"
 
 
 def red_flag_figures(folder=SETS) -> dict[str, dict[str, Tally]]:
@@ -98,4 +111,10 @@ def main(show_misses: bool = False, folder=SETS) -> None:
 
 if __name__ == "__main__":
     chosen = SET_C if "--set-c" in sys.argv else SET_B if "--set-b" in sys.argv else SETS
+    if "--pipeline" in sys.argv:  # the whole chat pipeline: the detector, then the classifier's suspicion
+        from ops.nlu_report import Parser
+        from ops.training import latest_model
+
+        _PARSER = Parser(latest_model())
+        print("(pipeline: the safety screen, then the classifier's report_emergency suspicion as a check question)")
     main(show_misses="--misses" in sys.argv, folder=chosen)

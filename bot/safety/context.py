@@ -71,7 +71,10 @@ HIST_TRIGGERS = (
     r"(?:ago|back|before)|years ago|ages ago|a while (?:ago|back)|long ago|a long time ago|at the start|at first|"
     r"initially|originally|when i (?:started|first)|the first time|years back|diagnosed with|once before|"
     r"once(?! (?:a|every|per|or|weekly|monthly|daily|i|you|it|the))|in my (?:teens|twenties|thirties|youth)|"
-    r"during (?:my |her )?pregnancy|as a young|when i had my first|at my first"
+    r"during (?:my |her )?pregnancy|as a young|when i had my first|at my first|"
+    r"when (?:i|he|she) was (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty)|(?:at|over) (?:christmas|easter|new year)|in (?:january|february|"
+    r"march|april|june|july|august|september|october|november|december)(?! next)"
 )
 HIST_TERMS = r"now|but|today|currently|right now|again|still|this morning|tonight|these days|since|lately|recently"
 HISTORICAL = pre(HIST_TRIGGERS, 8, HIST_TERMS)
@@ -144,7 +147,8 @@ GENERAL_TRIGGERS = (
 GENERAL = pre(GENERAL_TRIGGERS, 8, HYPO_TERMS)
 ANY_QUESTION_FRAME = rx(rf"(?:^|\s)(?:{COND_TRIGGERS}|{GENERAL_TRIGGERS})\b")
 GENERAL_AFTER = post(
-    r"look like|looks like|feel like|mean|a side effect|side effects?|a common side effect|a known side effect|"
+    r"look like|looks like|(?<!\bi )(?<!\bi really )feel like|mean|a side effect|side effects?|"
+    r"a common side effect|a known side effect|"
     r"common|rare|an emergency|serious|dangerous|normal after|listed|a reason (?:to|for|not to)|reason to|grounds for|"
     r"an excuse (?:to|for)|a problem for (?:b12|the injections?|my injections?)",
     5, HYPO_TERMS,
@@ -202,6 +206,19 @@ FIGURATIVE = rx(
     r"my schedule|around))"
 )
 # Figures of speech that need a key word in the clause (tried only then, which keeps the judge fast).
+# More figures of speech: the symptom word names a feeling about something else.
+FIGURATIVE_MORE = rx(
+    r"\b(?:nearly|almost|practically) (?:had|have|having) a (?:stroke|heart attack|seizure|fit)\b(?: \S+){0,3}? "
+    r"(?:when|at|seeing|over|because|from)\b"
+    r"|\bchoking on (?:all )?(?:this|the|these|that|so much|all the) (?:\S+ )?(?:jargon|paperwork|forms?|information|"
+    r"info|words|terms|admin|red tape|stuff|questions)\b"
+    r"|\b(?:bank account|account|wallet|purse|budget|bank|finances|phone|laptop|computer|car|printer|wifi|inbox) "
+    r"(?:is |'s )?(?:having|had|has|having) a (?:seizure|fit|heart attack|stroke|meltdown)\b"
+    r"|\b(?:makes?|making|made) me (?:want to|wanna) (?:pass out|faint|collapse|scream|die)\b"
+    r"|\bcollapse in a heap\b|\b(?:i'll|i will|i'd|i would|gonna|going to) (?:collapse|faint|pass out|have a heart "
+    r"attack|have a stroke|have a fit)(?: \S+){0,2}? if\b"
+    r"|\bchoking (?:my|the|our|his|her) (?:productivity|progress|life|work|motivation|creativity|brain|plans)\b"
+)
 FIGURATIVE_KEYED = (
     # a price, a letter or a queue that "nearly made me faint": startle, not a symptom
     (("made", "make", "give", "gave", "have", "send", "sent"), rx(
@@ -314,6 +331,7 @@ HOUSEHOLD = frozenset(
     "granddad grandmother grandfather brother sister twin flatmate housemate roommate carer".split()
 )
 OTHER = frozenset(
+    "mate mates mate's pal pal's buddy buddy's "
     "friend friends neighbour neighbor colleague coworker boss aunt auntie uncle cousin niece nephew people patients "
     "patient woman man lady guy others everyone anybody anyone teacher member members client customer somebody's "
     "dog cat pet puppy kitten horse "

@@ -285,7 +285,8 @@ def _denied(clause: str, start: int) -> bool:
 
 # Leftover or someone's medicine in one clause, "can I use them?" in the next.
 _LEFTOVER_THEN_USE = re.compile(
-    rf"\b(?:leftover|left over|spare|unused|old|expired|\S+'s)(?: \S+){{0,2}}? {_PRODUCT}\b.*\b(?:use|take|inject|"
+    rf"(?:\b(?:leftover|left over|spare|unused|old|expired|extra|\S+'s)(?: \S+){{0,2}}? {_PRODUCT}\b|\b{_PRODUCT} "
+    rf"(?:left over|left|spare)\b).*\b(?:use|take|inject|"
     r"have|try) (?:them|these|those|it)\b(?! (?:away|out))"
 )
 # "when do the weekly ones finish now?": when the plan ends, not a request to end it

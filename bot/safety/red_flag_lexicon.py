@@ -41,7 +41,7 @@ MY = r"(?:my|his|her|their|the|your|our|its|this)"
 CANT = (
     r"(?:can't|cannot|can not|couldn't|could not|unable to|not able to|(?:haven't|hasn't|have not|has not) been "
     r"able to|can barely|can hardly|can only just|could barely|could hardly|barely|hardly|scarcely|struggle to|"
-    r"struggling to|struggled to|fighting to|trying to|can t|couldn t)"
+    r"struggling to|struggled to|fighting to|trying to|can t|couldn t|no can|can no)"
 )
 _BREATHE = r"(?:breathe|breathing|breath|breathe in|breathe out)(?! (?:exercises?|techniques?|practice|class|app))"
 _EXERTION = (

@@ -26,7 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.safety import context as ctx
-from bot.safety.red_flag_lexicon import ANCHORS, CHECK, LEXICON, SEVERE, URGENT
+from bot.safety.red_flag_lexicon import ANCHORS as _BASE_ANCHORS
+from bot.safety.red_flag_lexicon import CHECK, SEVERE, URGENT
+from bot.safety.red_flag_lexicon_more import ANCHORS_MORE, LEXICON
+
+ANCHORS = {category: _BASE_ANCHORS.get(category, ()) + ANCHORS_MORE.get(category, ())
+           for category in {*_BASE_ANCHORS, *ANCHORS_MORE}}
 
 _VAGUE_MIND = next(pattern for category, level, pattern in LEXICON if (category, level) == ("confusion", CHECK))
 
@@ -50,6 +55,13 @@ class _Frame:
     general: bool = False
 
 
+_SINCE_THEN = re.compile(r"\bsince (?:his|her|my|their|the) $")
+_PAST_VERB = re.compile(r"\b(?:\w+ed|had|was|were|got|went|came)\b")
+_JUST_NOW = re.compile(r"\b(?:now|just|right now|(?:\d+|few|a few|ten|five|twenty) (?:minutes?|mins?) ago|"
+                       r"an hour ago)\b")
+# A negation the pattern's gap swallowed ("i didn't faint"): a severe pattern carries its own ("not breathing").
+_NEGATED_INSIDE = re.compile(r"\b(?:didn't|did not|never|haven't|hasn't|wasn't|weren't|don't|doesn't)\b(?!.*\b(?:know|"
+                             r"recogni|remember|respond|wake|move|work|stop|breath|make|feel))(?: \S+)? \S+$")
 _WINDOW = 160  # characters of context either side of a symptom (or of a symptom word's anchor)
 _MAX_JUDGED = 25  # mentions judged per category in one message: a long message cannot make the screen slow
 
@@ -123,7 +135,8 @@ def _experiencer(before: str, matched: str) -> str:
             if not pronoun:
                 return "patient"
         elif word in ctx.HOUSEHOLD:
-            return "household"
+            owner = words[index - 1] if index else ""
+            return "other" if owner in ctx.OTHER or owner.removesuffix("'s") in ctx.OTHER else "household"
         elif word in ctx.OTHER or word in ("someone", "somebody"):
             return "other"
     return "household" if pronoun else "patient"
@@ -153,15 +166,20 @@ def _judge(
     # A question frame may sit inside the match ("could i faint"): look for it up to the symptom word itself.
     question_before = before + matched[: matched.rfind(" ") + 1]
     # Figurative phrases overlap the symptom words ("giving me a heart attack"); they start a few words before.
-    figures = [ctx.FIGURATIVE, *(rx for keys, rx in ctx.FIGURATIVE_KEYED if any(key in clause for key in keys))]
+    figures = [ctx.FIGURATIVE, ctx.FIGURATIVE_MORE,
+               *(rx for keys, rx in ctx.FIGURATIVE_KEYED if any(key in clause for key in keys))]
     for figure_rx in figures:
         for figure in figure_rx.finditer(clause, max(0, start - 80), min(len(clause), end + 60)):
             if figure.start() < end and figure.end() > start:
                 return None
     if ctx.NEGATION.search(before) or ctx.NEGATION_AFTER.search(after) or ctx.DENIAL_TAIL.match(tail):
         return None
+    if level != SEVERE and _NEGATED_INSIDE.search(matched):
+        return None
     if ctx.HISTORICAL.search(before) or ctx.HISTORICAL_AFTER.search(after) or ctx.RESOLVED_AFTER.search(after):
         return None
+    if _SINCE_THEN.search(before):
+        return None  # "since his heart attack": the event is what time is counted from
     if tail and (ctx.RESOLVED_TAIL.match(tail) or (ctx.QUESTION_TAIL.match(tail) and not ctx.REPORT.search(clause))):
         return None  # "anaphylaxis - how likely?"; but "my tongue is swelling, is that a side effect?" is a report
     current = ctx.CURRENT.search(clause) is not None
@@ -187,6 +205,9 @@ def _judge(
     if ctx.PHOBIA.search(previous + " " + clause) and ctx.HABITUAL.search(clause) and "faint" in clause + matched:
         return None
     who = _experiencer(before, matched)
+    if (who == "household" and ctx.REPORTED.search(before) and _PAST_VERB.search(matched)
+            and not _JUST_NOW.search(clause)):
+        return None  # "my sister says her lips swelled after her shot in the States": her story, not now
     if who == "other" and ctx.NORMAL_QUESTION.search(before) and "anyone else" in before:
         who = "patient"  # "does anyone else get chest tightness?": the patient does
     if who == "other" and (ctx.REPORTED.search(clause) or not ctx.HERE.search(clause)):

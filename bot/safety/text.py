@@ -266,7 +266,8 @@ _MISSPELLINGS = {
     "palpertations": "palpitations", "unconsious": "unconscious", "concious": "conscious", "colapsed": "collapsed",
     "collasped": "collapsed", "dizy": "dizzy", "fanted": "fainted", "feinted": "fainted", "wheesing": "wheezing",
     "weezing": "wheezing", "weezy": "wheezy", "sweeling": "swelling", "swolled": "swollen", "swolen": "swollen",
-    "chesst": "chest", "cheast": "chest", "brething": "breathing", "breating": "breathing", "breahting": "breathing",
+    "chesst": "chest", "cheast": "chest", "ches": "chest", "lipz": "lips", "blu": "blue",
+    "breth": "breath", "brething": "breathing", "breating": "breathing", "breahting": "breathing",
 }
 # Stretched short words ("soooo") squeezed back to the word.
 _SHORT_WORDS = frozenset("so no too very really please help bad now hard omg god yes ok".split())
@@ -339,10 +340,11 @@ def _decode_leet(token: str) -> str:
 # Words a missing space is restored between: domain words and a few short linking ones.
 _SEGMENTS = DOMAIN_WORDS | GLUE_WORDS
 _MAX_SEGMENT = max(map(len, _SEGMENTS))
+_MAX_PIECES = 12  # "mychestisreallytightandsoreanditwontstop" is eleven words
 
 
 def _word_break(token: str) -> str | None:
-    """ "cantbreathe" -> "cant breathe", "chestpain" -> "chest pain": at most four known pieces, one of them a
+    """ "cantbreathe" -> "cant breathe", "chestpain" -> "chest pain": at most twelve known pieces, one of them a
     symptom or dose word. Dictionary compounds ("heartburn", "breathtaking") are protected before this."""
     if len(token) < 6:
         return None
@@ -352,7 +354,7 @@ def _word_break(token: str) -> str | None:
         for start in range(max(0, end - _MAX_SEGMENT), end):
             piece = token[start:end]
             previous = best[start]
-            if previous is None or piece not in _SEGMENTS or len(previous) >= 4:
+            if previous is None or piece not in _SEGMENTS or len(previous) >= _MAX_PIECES:
                 continue
             if best[end] is None or len(previous) + 1 < len(best[end]):
                 best[end] = [*previous, piece]

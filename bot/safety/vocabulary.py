@@ -42,7 +42,7 @@ CUE_WORDS = frozenset(
     cant cannot should could would shouldn't couldn't wouldn't please think really properly barely hardly
     yesterday tomorrow today tonight morning minutes ago since right now again
     husband daughter partner mother father brother sister grandma grandad neighbour neighbor friend
-    something someone emergency ambulance hospital help happening
+    something someone emergency ambulance hospital help happening cause causes can
     """.split()
 )
 DOMAIN_WORDS = CONTENT_WORDS | CUE_WORDS
@@ -51,6 +51,7 @@ DOMAIN_WORDS = CONTENT_WORDS | CUE_WORDS
 GLUE_WORDS = frozenset(
     """
     i im my is are of so not no to it in up out a the and can cant all over me short feel feels feeling hard
-    get air getting am very really have has got going gone keep went just
+    get air getting am very really have has got going gone keep went just after and it wont stop this two week
+    sore tight swollen
     """.split()
 )

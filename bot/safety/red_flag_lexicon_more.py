@@ -1,0 +1,77 @@
+"""More red-flag phrasings, in the form of red_flag_lexicon.py (kept apart so neither file grows past reading):
+what a bystander sees ("gone down on the floor", "frothing at the mouth", "grey and sweaty"), hives by their
+other names (weals, welts, raised bumps), stroke signs in plain words ("my speech went funny", "can't find my
+words", "the vision went in one eye"), and breathing that is fast and shallow. `LEXICON` is both lists, in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.safety.red_flag_lexicon import _F, CANT, CHECK, SEVERE, URGENT
+from bot.safety.red_flag_lexicon import LEXICON as BASE
+
+__all__ = ["ANCHORS_MORE", "LEXICON", "MORE"]
+
+_RECENT = r"(?=.*\b(?:ago|just|now|suddenly|all of a sudden|today|this morning|tonight|right now)\b)"
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("chest_pain", URGENT, _any(
+        rf"\bchest (?:and|&) (?:my |his |her )?(?:left |right )?(?:arm|jaw|back|shoulder|neck)s?{_F} "
+        r"(?:hurt\w*|pain\w*|aching|aches|sore|killing)\b",
+        r"\b(?:sharp|stabbing|crushing|bad|severe|tight|burning) pains? (?:in |on |down )?(?:the |my |his |her )?"
+        r"(?:left|right|middle|centre|center) (?:side )?(?:of )?(?:my |the |his |her )?chest\b",
+    )),
+    ("breathing", URGENT, _any(
+        r"\bbreathing\b.{0,40}\b(?:fast and shallow|shallow and fast|really fast|so fast|very fast|rapid)\b",
+        rf"\b{CANT} slow (?:my |his |her )?(?:breathing|it|breaths?) down\b",
+    )),
+    ("allergic_rash", URGENT, _any(
+        r"\b(?:weals|wheals|raised (?:red )?(?:bumps|lumps|welts|patches))\b",
+        r"\bcovered in (?:raised |red |itchy |big )?(?:bumps|lumps|blotches|spots|welts|weals|wheals)\b",
+    )),
+    ("seizure", SEVERE, _any(
+        r"\b(?:frothing|foaming) at the mouth\b",
+        r"\b(?:is|he's|she's|they're|'s) having a fit\b",
+    )),
+    ("fainting", URGENT, _any(
+        r"\b(?:gone|went|fallen|fell|dropped|collapsed) (?:down )?(?:on|onto|to) the (?:\S+ )?(?:floor|ground)\b",
+        r"\b(?:fell|fallen|gone) (?:down|over)\b.{0,30}\b(?:not getting up|can't get up|won't get up|not moving)\b",
+        r"\b(?:legs?|knees?) (?:just )?(?:went|gone|gave way|gave out|buckled)(?: from)? (?:from )?under (?:him|her|me|"
+        r"them)\b",
+        r"\b(?:grey|gray|pale|white|clammy) and (?:sweaty|clammy|cold)\b|\b(?:sweaty|clammy) and (?:grey|gray|pale)\b",
+    )),
+    ("sudden_weakness", URGENT, _any(
+        rf"\b(?:speech|voice|words|talking) (?:just )?(?:went|gone|has gone|is going) (?:funny|weird|strange|wrong|odd|"
+        rf"slurry|all wrong)\b{_RECENT}",
+        rf"\b{CANT} (?:find|get) (?:my|his|her|the) words\b",
+        r"\b(?:vision|sight|eyesight) (?:just |suddenly )?(?:went|gone|has gone|going|blacked out|disappeared)\b"
+        r"(?: \S+){0,3}? (?:in|from|out of) (?:one|my left|my right|his left|his right|her left|her right) eye\b",
+        rf"\b{CANT} move (?:them|it|her legs|his legs|my legs|her arm|his arm|my arm)\b(?=.*\b(?:legs?|arms?|"
+        r"side)\b)",
+    )),
+    ("blue_lips", SEVERE, _any(
+        r"\b(?:lips?|mouth|face) (?:are |is |have |has |look |looks |gone |going |turned )*(?:blue|purple)\b",
+    )),
+    ("breathing", CHECK, _any(
+        r"\bbreathing (?:is |has )?(?:gone |going )?(?:weird|strange|funny)\b",
+    )),
+)
+
+LEXICON = BASE + MORE
+
+# Prefilter words of the new patterns, merged into red_flag_anchors.ANCHORS by red_flags.py.
+ANCHORS_MORE: dict[str, tuple[str, ...]] = {
+    "chest_pain": ("chest",),
+    "breathing": ("breathing", "breath"),
+    "allergic_rash": ("weal", "wheal", "nettle", "raised", "covered"),
+    "seizure": ("froth", "foam", "fit"),
+    "fainting": ("floor", "ground", "fell", "fallen", "gone", "legs", "knees", "sweaty", "clammy"),
+    "sudden_weakness": ("speech", "voice", "words", "talking", "vision", "sight", "eyesight", "move"),
+    "blue_lips": ("blue", "purple"),
+}
