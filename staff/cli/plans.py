@@ -262,22 +262,22 @@ def reports_list(status: str, reference: str | None) -> None:
     click.echo(table(rows, indent=""))
 
 
-@reports_group.command("confirm", short_help="Confirm a report: it becomes a clinic record.")
-@click.argument("report_id", type=int)
-@click.option("--by", "actor", default=STAFF_ACTOR, show_default=True, help="Who confirms it (for the audit).")
-@friendly_errors
-def reports_confirm(report_id: int, actor: str) -> None:
-    report = plan_service.decide_report(PlanStore.from_env(), report_id, True, actor)
-    click.echo(f"report {report.id} confirmed: {report.reference} injection on {format_date(report.on)} recorded")
+def _decision(name: str, confirm: bool, short_help: str, outcome) -> None:
+    """`reports confirm` and `reports reject`: the same command but for the decision and what it prints."""
+
+    @reports_group.command(name, short_help=short_help)
+    @click.argument("report_id", type=int)
+    @click.option("--by", "actor", default=STAFF_ACTOR, show_default=True, help=f"Who {name}s it (for the audit).")
+    @friendly_errors
+    def decide(report_id: int, actor: str) -> None:
+        report = plan_service.decide_report(PlanStore.from_env(), report_id, confirm, actor)
+        click.echo(f"report {report.id} {name}ed: {report.reference} {outcome(report)}")
 
 
-@reports_group.command("reject", short_help="Reject a report: it no longer counts.")
-@click.argument("report_id", type=int)
-@click.option("--by", "actor", default=STAFF_ACTOR, show_default=True, help="Who rejects it (for the audit).")
-@friendly_errors
-def reports_reject(report_id: int, actor: str) -> None:
-    report = plan_service.decide_report(PlanStore.from_env(), report_id, False, actor)
-    click.echo(f"report {report.id} rejected: {report.reference} {format_date(report.on)} no longer counts")
+_decision("confirm", True, "Confirm a report: it becomes a clinic record.",
+          lambda report: f"injection on {format_date(report.on)} recorded")
+_decision("reject", False, "Reject a report: it no longer counts.",
+          lambda report: f"{format_date(report.on)} no longer counts")
 
 
 # --- follow-ups --------------------------------------------------------------------------------------

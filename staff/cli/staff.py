@@ -67,22 +67,20 @@ def staff_list() -> None:
     click.echo(table(rows))
 
 
-@staff_group.command("disable", short_help="Disable a staff account.")
-@click.argument("username")
-@friendly_errors
-def staff_disable(username: str) -> None:
-    """Disable USERNAME: it can no longer sign in, and its open console sessions end."""
-    user = staff_service.set_disabled(PlanStore.from_env(), username, True, actor=ACTOR)
-    click.echo(f"Staff user {user.username} disabled.")
+def _switch(name: str, disabled: bool, short_help: str, doc: str) -> None:
+    """`staff disable` and `staff enable`: one command each, the same but for the switch."""
+
+    @staff_group.command(name, short_help=short_help, help=doc)
+    @click.argument("username")
+    @friendly_errors
+    def switch(username: str) -> None:
+        user = staff_service.set_disabled(PlanStore.from_env(), username, disabled, actor=ACTOR)
+        click.echo(f"Staff user {user.username} {name}d.")
 
 
-@staff_group.command("enable", short_help="Enable a disabled staff account again.")
-@click.argument("username")
-@friendly_errors
-def staff_enable(username: str) -> None:
-    """Enable USERNAME again (and clear any lockout)."""
-    user = staff_service.set_disabled(PlanStore.from_env(), username, False, actor=ACTOR)
-    click.echo(f"Staff user {user.username} enabled.")
+_switch("disable", True, "Disable a staff account.",
+        "Disable USERNAME: it can no longer sign in, and its open console sessions end.")
+_switch("enable", False, "Enable a disabled staff account again.", "Enable USERNAME again (and clear any lockout).")
 
 
 @staff_group.command("password", short_help="Set a new password for a staff account.")

@@ -235,15 +235,13 @@ def test_reimport_adds_a_version_and_history_lists_both(db_url: str, write_plan,
 # --- show, given, ics --------------------------------------------------------------------------------
 
 
+def _import_two_given(db_url: str, write_plan, plan_text) -> None:
+    """MRN-7001 with 2 of its weekly doses given, imported as on 20 Nov 2026."""
+    run(db_url, "plans", "import", str(write_plan(plan_text(reference="MRN-7001", given=2))), "--today", "2026-11-20")
+
+
 def test_show_prints_the_plan_and_its_status(db_url: str, write_plan, plan_text) -> None:
-    run(
-        db_url,
-        "plans",
-        "import",
-        str(write_plan(plan_text(reference="MRN-7001", given=2))),
-        "--today",
-        "2026-11-20",
-    )
+    _import_two_given(db_url, write_plan, plan_text)
 
     result = run(db_url, "plans", "show", "MRN-7001", "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.stderr
@@ -259,14 +257,7 @@ def test_show_prints_the_plan_and_its_status(db_url: str, write_plan, plan_text)
 
 
 def test_given_records_once_and_refuses_bad_input(db_url: str, write_plan, plan_text) -> None:
-    run(
-        db_url,
-        "plans",
-        "import",
-        str(write_plan(plan_text(reference="MRN-7001", given=2))),
-        "--today",
-        "2026-11-20",
-    )
+    _import_two_given(db_url, write_plan, plan_text)
     day = START + timedelta(weeks=2)
 
     first = run(

@@ -31,3 +31,24 @@ def test_partial_evidence_is_never_ignored():
 def test_dose_change_requests_are_caught_and_other_dose_questions_are_not():
     assert DOSE["dose_change"].rate == 1.0, f"{len(DOSE['dose_change'].misses)} requests missed"
     assert DOSE["not_dose_change"].rate <= 0.01
+
+
+# Set B was measured blind once and then used for development; set C has only ever been measured. Their floors
+# sit at today's figures (README, Evaluation): C falls short of the targets above, and this keeps it from falling
+# further while the detectors change.
+from ops.safety_report import SET_B, SET_C  # noqa: E402
+
+FLOORS = {
+    SET_B: {"urgent": 0.97, "false_alarms": 0.01, "dose": 0.99, "dose_fp": 0.01},
+    SET_C: {"urgent": 0.90, "false_alarms": 0.075, "dose": 0.78, "dose_fp": 0.035},
+}
+
+
+def test_the_later_sets_hold_their_floors():
+    for folder, floor in FLOORS.items():
+        red, dose = red_flag_figures(folder), dose_figures(folder)
+        name = folder.name
+        assert red["urgent"]["urgent"].rate >= floor["urgent"], name
+        assert red["not_urgent"]["urgent"].rate <= floor["false_alarms"], name
+        assert dose["dose_change"].rate >= floor["dose"], name
+        assert dose["not_dose_change"].rate <= floor["dose_fp"], name
