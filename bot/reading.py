@@ -8,7 +8,10 @@ classifier's ranking and what the conversation was about. No Rasa, no SQL.
   having?") is the plan question.
 - `asks_about_day`: "is there one on Saturday?", "is tomorrow an injection day?" ask about their dates.
 - `asks_if_urgent`: "is it an emergency?" asks when to seek urgent care (it is not itself a red flag).
-- `after_dismissal`: "ok never mind, what about mine" still asks something.
+- `after_dismissal`: "ok never mind, what about mine" still asks something; `after_thanks`: "thanks and MCV".
+- `part_guess`: one unsure part of a message with several questions, read from its own words.
+- `asks_for_a_dose`, `asks_start`, `asks_remaining`, `asks_meaning_of_term`, `terms_named`, `asked_day`: the
+  small readings the service uses to refine what the classifier said.
 """
 
 from __future__ import annotations
