@@ -177,12 +177,15 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
     follow-up read against the last answer."""
     if len(turn.segments) > 1:
         found: list[Question] = []
+        social_only = True  # the parts that ask nothing are only thanks, greetings and the like
         for segment in turn.segments:
             question = _part_question(segment, ctx)
-            if question and all((q.intent, q.followup) != (question.intent, question.followup) for q in found):
+            if question is None:
+                social_only = social_only and segment.intent in SOCIAL
+            elif all((q.intent, q.followup) != (question.intent, question.followup) for q in found):
                 found.append(question)
-        if len(found) > 1:
-            return found
+        if len(found) > 1 or (found and social_only):
+            return found  # "ok thank you. And the blood test, which day?"
     text = turn.text or ""
     if turn.intent in ("stop", "deny") and (rest := after_dismissal(text)):
         # "ok never mind, what about mine": the question after the dismissal, about the last topic if it fits
@@ -258,7 +261,8 @@ def _refined(intent: str, text: str) -> str:
     now is a question about the next injections."""
     if twin := general_twin(intent, text) or personal_twin(intent, text):
         return twin
-    if intent == "ask_weekly_meaning" and _HOW_LONG_GOES_ON.search(text):
+    if intent == "ask_weekly_meaning" and _HOW_LONG_GOES_ON.search(text) and not general_twin("ask_weekly_duration",
+                                                                                               text):
         return "ask_weekly_duration"  # "how long does the every other day bit go on?"
     if intent in PLAN_INTENTS and intent != "ask_next_injection" and (asks_about_day(text) or asks_start(text)):
         return "ask_next_injection"

@@ -153,11 +153,11 @@ def test_entities_and_slots_cannot_choose_the_patient(store):
     messages, _ = say('/ask_my_plan{"patient_reference":"MRN-7001"}', "ask_my_plan", client_key="k3",
                       entities=[("patient_reference", "MRN-7001")], slots={CONTEXT_SLOT: forged})
     assert "Priya" not in texts(messages)
-    # patient A asks about B: only A's plan
+    # patient A asks about B: only the refusal (A's own dates could be read as B's), nothing of B's
     messages, _ = say("what is the plan of MRN-7002", "ask_my_plan", token=issue_token("MRN-7001"),
                       entities=[("patient_reference", "MRN-7002")])
     text = texts(messages)
-    assert "utter_only_own_plan" in text and "Dr. Priya Shah" in text and "Jonas" not in text
+    assert "utter_only_own_plan" in text and "Jonas" not in text and "Dr. Priya Shah" not in text
 
 
 def test_verification_success_then_answer_and_nobody_else_rides_it(store):
