@@ -93,12 +93,17 @@ def _require_str(raw: dict[str, Any], key: str, where: str) -> str:
     return " ".join(value.split())
 
 
-def _parse_source(raw: Any, where: str) -> Source:
+def _check_mapping(raw: Any, allowed: frozenset[str] | set[str], where: str, not_mapping: str,
+                   unknown_keys: str) -> None:
     if not isinstance(raw, dict):
-        raise FactsError(f"{where}: `source` must be a mapping")
-    unknown = set(raw) - _SOURCE_KEYS
+        raise FactsError(f"{where}: {not_mapping}")
+    unknown = set(raw) - set(allowed)
     if unknown:
-        raise FactsError(f"{where}: unknown source key(s) {sorted(unknown)}")
+        raise FactsError(f"{where}: {unknown_keys} {sorted(unknown)}")
+
+
+def _parse_source(raw: Any, where: str) -> Source:
+    _check_mapping(raw, _SOURCE_KEYS, where, "`source` must be a mapping", "unknown source key(s)")
     document = _require_str(raw, "document", where)
     if document not in SOURCE_DOCUMENTS:
         raise FactsError(f"{where}: source document {document!r} is not one of {SOURCE_DOCUMENTS}")
@@ -114,11 +119,7 @@ def _parse_source(raw: Any, where: str) -> Source:
 def parse_fact(raw: Any, index: int) -> Fact:
     """One YAML entry → Fact, checking the rules in the header of facts.yml."""
     where = f"facts[{index}]"
-    if not isinstance(raw, dict):
-        raise FactsError(f"{where}: each fact must be a mapping")
-    unknown = set(raw) - _FACT_KEYS
-    if unknown:
-        raise FactsError(f"{where}: unknown key(s) {sorted(unknown)}")
+    _check_mapping(raw, _FACT_KEYS, where, "each fact must be a mapping", "unknown key(s)")
     fact_id = _require_str(raw, "id", where)
     if not _ID.match(fact_id):
         raise FactsError(f"{where}: id {fact_id!r} must be snake_case")

@@ -269,24 +269,16 @@ def test_empty_text_is_not_a_red_flag():
     assert detect_red_flag("   ") is None
 
 
-@pytest.mark.parametrize("message", DOSE_CHANGE_REQUESTS)
-def test_dose_change_requests_are_detected(message):
-    assert detect_dose_change_request(message) is True
+@pytest.mark.parametrize(("message", "is_request"), [(m, True) for m in DOSE_CHANGE_REQUESTS]
+                         + [(m, False) for m in ORDINARY_QUESTIONS])
+def test_dose_change_requests_are_detected_and_ordinary_questions_are_not(message, is_request):
+    assert detect_dose_change_request(message) is is_request
 
 
-@pytest.mark.parametrize("message", ORDINARY_QUESTIONS)
-def test_ordinary_questions_are_not_dose_change_requests(message):
-    assert detect_dose_change_request(message) is False
-
-
-@pytest.mark.parametrize("text", DOSE_ADVICE)
-def test_dose_advice_is_recognised(text):
-    assert contains_dose_advice(text) is True
-
-
-@pytest.mark.parametrize("text", NOT_DOSE_ADVICE)
-def test_statements_that_refuse_or_describe_are_not_dose_advice(text):
-    assert contains_dose_advice(text) is False
+@pytest.mark.parametrize(("text", "is_advice"),
+                         [(t, True) for t in DOSE_ADVICE] + [(t, False) for t in NOT_DOSE_ADVICE])
+def test_dose_advice_is_recognised_and_refusals_or_descriptions_are_not(text, is_advice):
+    assert contains_dose_advice(text) is is_advice
 
 
 def test_the_guard_reads_each_sentence_of_a_longer_reply():
