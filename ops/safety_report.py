@@ -16,6 +16,7 @@ import yaml
 
 from bot.paths import ROOT
 from bot.safety import screen
+from services.conversation import SUSPECTED_EMERGENCY  # the classifier's suspicion that earns a check question
 
 SETS = ROOT / "tests" / "safety_eval"
 SET_B = ROOT / "tests" / "safety_eval_b"  # written later; measured blind once, then used to improve the detector
@@ -39,7 +40,6 @@ def load(name: str, folder=SETS) -> dict[str, list[dict]]:
 
 
 _PARSER = None  # with --pipeline: the trained NLU, so the classifier's own suspicion counts as it does in chat
-SUSPECTED_EMERGENCY = 0.5  # services/conversation.py: the classifier's suspicion earns a check question
 
 
 def outcome(text: str) -> str:

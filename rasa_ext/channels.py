@@ -17,6 +17,7 @@ subclasses keep Rasa's URLs and events and add, before a message reaches the bot
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -48,6 +49,7 @@ LONG_RUN = 60  # characters without a space: longer runs are broken up (the toke
 _RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
 
 
+@functools.cache
 def _intents() -> frozenset[str]:
     from bot.vocabulary import INTENTS
 

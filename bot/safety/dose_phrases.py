@@ -75,6 +75,37 @@ STRONG = (
     r"(?:have|take|do|get|go)\b",
     r"\b(?:make up for|catch up on|catch up with|compensate for|make up)(?: \S+){0,4}? (?:with|by (?:having|taking|"
     r"doing)) (?:a |an )?(?:double|extra|two|2|another|second|both|bigger|higher)\b",
+    # someone's dose "could be raised", doubling up to catch up, coming off the injections, another route or
+    # product "instead", asking the bot to approve, several at once, someone else's or leftover ampoules, another
+    # interval "instead of" the planned one
+    rf"\b(?:my|the|his|her|their|\S+'s) (?:{DOSE}|dosage) (?:could|can|should|might|may) (?:be|go) (?:increased|"
+    r"raised|upped|doubled|lowered|reduced|decreased|changed|put up|brought down)\b",
+    r"\b(?:have|take|get|do) (?:it|them|both|the missed one|two|2) (?:plus|and|with) (?:the )?next(?: one)? "
+    r"(?:together|at (?:the )?same time|on the same day)\b",
+    r"\bsqueeze (?:the missed one|it|one|an extra(?: one)?) in\b",
+    r"\btake (?:me|him|her) off (?:the |my |these |his |her )?(?:injections?|jabs?|shots?|b12)\b",
+    r"\bstopp? (?:the |my )?(?:injections?|injekshuns?|jabs?|shots?) (?:please|pls)\b",
+    r"\b(?:under the skin|into the muscle|in the muscle|subcutaneous\w*|intramuscular\w*) instead of\b",
+    r"\binstead of (?:this|my|the) (?:one|product|injection|strength)\b",
+    r"\bchange (?:me |him |her )?from (?:the )?(?:injections?|jabs?|shots?) to\b",
+    rf"\b(?:approve|sign off(?: on)?|okay|authori[sz]e) (?:me |him |her )?(?:having |for )?(?:{AMOUNT}|(?:one|a jab|"
+    r"a shot|an injection) every|weekly|monthly|fortnightly|more|extra)\b",
+    r"\b(?:have|take|get|do|inject|give|use)(?: \S+){0,2}? (?:\d+|two|three|four) (?:ampoules?|jabs?|shots?|"
+    r"injections?) (?:at once|together|in one go|on the same day)\b|^is (?:\d+|two|three|four) ampoules? at once\b",
+    rf"\b(?:can|could) (?:my|the|his|her) (?:\S+'s )?(?:{DOSE}|dosage) be (?:increased|raised|upped|doubled|"
+    r"lowered|reduced|changed)\b",
+    r"\b(?:can|could|may) (?:i|we|he|she) (?:have|get) (?:a|another) booster\b",
+    r"\b(?:gave|given|give) (?:\S+ )?(?:an extra|another|a second|an additional) (?:injection|jab|shot|dose)\b",
+    r"\bborrow (?:one of |some of )?(?:hers|his|theirs|her \S+|his \S+|their \S+)\b",
+    r"\b(?:left over|leftover|spare|extra) ampoules?\b.*\b(?:use|inject|take|have)\b",
+    r"\bampoules? (?:left over|left|spare)\b.*\b(?:use|inject|take|restart)\b",
+    r"\brestart using (?:them|these|those|it)\b",
+    r"\b(?:put|book) (?:me|him|her) (?:down )?for (?:a jab|an injection|a shot|one) every\b",
+    r"\bevery \S+ (?:weeks|months) instead of (?:every )?\S+\b",
+    r"\bbump (?:me|her|him|them) (?:up|down) to\b",
+    r"\bwhenever (?:i|he|she) (?:feel|feels|get|gets) (?:tired|low|rough|bad|run down)\b",
+    r"\bonly (?:have|do|get) the last (?:\S+ )?(?:loading|weekly) ones?\b",
+    r"\b(?:can|could|may) i (?:have|get|do) (?:two|2|three|3) (?:jabs|shots|injections) (?:this|next) week\b",
 )
 
 # two at once: "the missed one and this week's together", "both on the same day"
@@ -204,39 +235,4 @@ AS_PLANNED = re.compile(
 PRONOUN_CHANGE = re.compile(
     r"\b(?:change|increase|decrease|reduce|raise|lower|up|adjust|double|halve|alter|bump|boost|put|move) (?:it|that|"
     r"this|them)(?: up| down)?\b"
-)
-
-# More requests that stand on their own: someone's dose "could be raised", doubling up to catch up, coming off the
-# injections, another route or product "instead", asking the bot to approve, several at once, someone else's or
-# leftover ampoules, another interval "instead of" the planned one.
-STRONG = (
-    *STRONG,
-    rf"\b(?:my|the|his|her|their|\S+'s) (?:{DOSE}|dosage) (?:could|can|should|might|may) (?:be|go) (?:increased|"
-    r"raised|upped|doubled|lowered|reduced|decreased|changed|put up|brought down)\b",
-    r"\b(?:have|take|get|do) (?:it|them|both|the missed one|two|2) (?:plus|and|with) (?:the )?next(?: one)? "
-    r"(?:together|at (?:the )?same time|on the same day)\b",
-    r"\bsqueeze (?:the missed one|it|one|an extra(?: one)?) in\b",
-    r"\btake (?:me|him|her) off (?:the |my |these |his |her )?(?:injections?|jabs?|shots?|b12)\b",
-    r"\bstopp? (?:the |my )?(?:injections?|injekshuns?|jabs?|shots?) (?:please|pls)\b",
-    r"\b(?:under the skin|into the muscle|in the muscle|subcutaneous\w*|intramuscular\w*) instead of\b",
-    r"\binstead of (?:this|my|the) (?:one|product|injection|strength)\b",
-    r"\bchange (?:me |him |her )?from (?:the )?(?:injections?|jabs?|shots?) to\b",
-    rf"\b(?:approve|sign off(?: on)?|okay|authori[sz]e) (?:me |him |her )?(?:having |for )?(?:{AMOUNT}|(?:one|a jab|"
-    r"a shot|an injection) every|weekly|monthly|fortnightly|more|extra)\b",
-    r"\b(?:have|take|get|do|inject|give|use)(?: \S+){0,2}? (?:\d+|two|three|four) (?:ampoules?|jabs?|shots?|"
-    r"injections?) (?:at once|together|in one go|on the same day)\b|^is (?:\d+|two|three|four) ampoules? at once\b",
-    rf"\b(?:can|could) (?:my|the|his|her) (?:\S+'s )?(?:{DOSE}|dosage) be (?:increased|raised|upped|doubled|"
-    r"lowered|reduced|changed)\b",
-    r"\b(?:can|could|may) (?:i|we|he|she) (?:have|get) (?:a|another) booster\b",
-    r"\b(?:gave|given|give) (?:\S+ )?(?:an extra|another|a second|an additional) (?:injection|jab|shot|dose)\b",
-    r"\bborrow (?:one of |some of )?(?:hers|his|theirs|her \S+|his \S+|their \S+)\b",
-    r"\b(?:left over|leftover|spare|extra) ampoules?\b.*\b(?:use|inject|take|have)\b",
-    r"\bampoules? (?:left over|left|spare)\b.*\b(?:use|inject|take|restart)\b",
-    r"\brestart using (?:them|these|those|it)\b",
-    r"\b(?:put|book) (?:me|him|her) (?:down )?for (?:a jab|an injection|a shot|one) every\b",
-    r"\bevery \S+ (?:weeks|months) instead of (?:every )?\S+\b",
-    r"\bbump (?:me|her|him|them) (?:up|down) to\b",
-    r"\bwhenever (?:i|he|she) (?:feel|feels|get|gets) (?:tired|low|rough|bad|run down)\b",
-    r"\bonly (?:have|do|get) the last (?:\S+ )?(?:loading|weekly) ones?\b",
-    r"\b(?:can|could|may) i (?:have|get|do) (?:two|2|three|3) (?:jabs|shots|injections) (?:this|next) week\b",
 )

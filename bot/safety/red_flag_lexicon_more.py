@@ -1,7 +1,8 @@
 """More red-flag phrasings, in the form of red_flag_lexicon.py (kept apart so neither file grows past reading):
 what a bystander sees ("gone down on the floor", "frothing at the mouth", "grey and sweaty"), hives by their
 other names (weals, welts, raised bumps), stroke signs in plain words ("my speech went funny", "can't find my
-words", "the vision went in one eye"), and breathing that is fast and shallow. `LEXICON` is both lists, in order.
+words", "the vision went in one eye"), and breathing that is fast and shallow. `LEXICON` and `ANCHORS` are both
+lists, in order: red_flags.py reads only these.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import re
 
 from bot.safety.red_flag_lexicon import _F, CANT, CHECK, SEVERE, URGENT
+from bot.safety.red_flag_lexicon import ANCHORS as BASE_ANCHORS
 from bot.safety.red_flag_lexicon import LEXICON as BASE
 
-__all__ = ["ANCHORS_MORE", "LEXICON", "MORE"]
+__all__ = ["ANCHORS", "ANCHORS_MORE", "LEXICON", "MORE"]
 
 _RECENT = r"(?=.*\b(?:ago|just|now|suddenly|all of a sudden|today|this morning|tonight|right now)\b)"
 
@@ -65,7 +67,7 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 
 LEXICON = BASE + MORE
 
-# Prefilter words of the new patterns, merged into red_flag_anchors.ANCHORS by red_flags.py.
+# Prefilter words of the patterns above; ANCHORS is both sets, per category.
 ANCHORS_MORE: dict[str, tuple[str, ...]] = {
     "chest_pain": ("chest",),
     "breathing": ("breathing", "breath"),
@@ -74,4 +76,8 @@ ANCHORS_MORE: dict[str, tuple[str, ...]] = {
     "fainting": ("floor", "ground", "fell", "fallen", "gone", "legs", "knees", "sweaty", "clammy"),
     "sudden_weakness": ("speech", "voice", "words", "talking", "vision", "sight", "eyesight", "move"),
     "blue_lips": ("blue", "purple"),
+}
+ANCHORS: dict[str, tuple[str, ...]] = {
+    category: BASE_ANCHORS.get(category, ()) + ANCHORS_MORE.get(category, ())
+    for category in {*BASE_ANCHORS, *ANCHORS_MORE}
 }

@@ -26,12 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.safety import context as ctx
-from bot.safety.red_flag_lexicon import ANCHORS as _BASE_ANCHORS
 from bot.safety.red_flag_lexicon import CHECK, SEVERE, URGENT
-from bot.safety.red_flag_lexicon_more import ANCHORS_MORE, LEXICON
-
-ANCHORS = {category: _BASE_ANCHORS.get(category, ()) + ANCHORS_MORE.get(category, ())
-           for category in {*_BASE_ANCHORS, *ANCHORS_MORE}}
+from bot.safety.red_flag_lexicon_more import ANCHORS, LEXICON
 
 _VAGUE_MIND = next(pattern for category, level, pattern in LEXICON if (category, level) == ("confusion", CHECK))
 

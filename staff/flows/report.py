@@ -40,6 +40,11 @@ def first_difference(result: FlowResult) -> str | None:
     return describe_turn(failing[0], result.flow.source)
 
 
+def holding_replies(results: Sequence[FlowResult]) -> tuple[int, int]:
+    """(replies that hold every expectation, replies checked): the figure the evaluation sets report."""
+    return sum(1 for r in results for t in r.turns if not t.differences), sum(len(r.turns) for r in results)
+
+
 def format_report(results: Sequence[FlowResult], verbose: bool = False) -> str:
     lines = []
     for r in results:
@@ -59,8 +64,7 @@ def format_report(results: Sequence[FlowResult], verbose: bool = False) -> str:
             verb = "differs" if len(later) == 1 else "differ"
             lines.append(f"      ({turns} {numbers} also {verb}; --verbose shows them)")
     passed = sum(r.passed for r in results)
-    turns = sum(len(r.turns) for r in results)
-    holding = sum(1 for r in results for t in r.turns if not t.differences)
+    holding, turns = holding_replies(results)
     lines.append("")
     lines.append(
         f"{passed} passed, {len(results) - passed} failed, {len(results)} flows, {turns} turns"
