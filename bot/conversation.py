@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from bot.dates import safe_date
 from bot.followups import WEEKDAYS, read_date_question
 from bot.vocabulary import QUESTION_INTENTS
 
@@ -212,22 +213,15 @@ def reported_date(text: str, today: date) -> date | None:
         parts = [int(p) for p in day.split("/")]
         year = parts[2] if len(parts) == 3 else today.year
         year = year + 2000 if year < 100 else year
-        return _safe_date(year, parts[1], parts[0])
+        return safe_date(year, parts[1], parts[0])
     numbers = re.findall(r"\d+", day)
     month = next((i + 1 for i, name in enumerate(_MONTHS) if name in day), None)
     if numbers and month:
-        found = _safe_date(today.year, month, int(numbers[0]))
+        found = safe_date(today.year, month, int(numbers[0]))
         if found and found > today + timedelta(days=1):
-            found = _safe_date(today.year - 1, month, int(numbers[0]))  # "3 Dec" said in January
+            found = safe_date(today.year - 1, month, int(numbers[0]))  # "3 Dec" said in January
         return found
     return None
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 _PAYLOAD = re.compile(r"^\s*/[A-Za-z0-9_]+(?:@[0-9.]+)?(?:\{.*?\})?", re.DOTALL)

@@ -74,7 +74,8 @@ def _year(text: str, today: date) -> int:
     return year
 
 
-def _make_date(year: int, month: int, day: int) -> date | None:
+def safe_date(year: int, month: int, day: int) -> date | None:
+    """The date, or None when there is no such day (31 Feb)."""
     try:
         return date(year, month, day)
     except ValueError:
@@ -110,24 +111,24 @@ def parse_date_of_birth(text: str, *, today: date | None = None) -> date | None:
     found: date | None = None
 
     if m := _ISO.search(lowered):
-        found = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        found = safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if found is None and (m := (_NUMERIC.search(lowered) or _SPACED.search(lowered))):
         first, second, year = int(m.group(1)), int(m.group(2)), _year(m.group(3), today)
-        found = _make_date(year, second, first) or _make_date(year, first, second)
+        found = safe_date(year, second, first) or safe_date(year, first, second)
     if found is None and (m := _DAY_MONTH.search(lowered)):
         month = _month_number(m.group(2))
         if month:
-            found = _make_date(_year(m.group(3), today), month, int(m.group(1)))
+            found = safe_date(_year(m.group(3), today), month, int(m.group(1)))
     if found is None and (m := _MONTH_DAY.search(lowered)):
         month = _month_number(m.group(1))
         if month:
-            found = _make_date(_year(m.group(3), today), month, int(m.group(2)))
+            found = safe_date(_year(m.group(3), today), month, int(m.group(2)))
     if found is None and (m := _COMPACT.search(lowered)):
         digits = m.group(1)
         as_iso = None
         if digits[:2] in ("19", "20"):
-            as_iso = _make_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-        found = as_iso or _make_date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+            as_iso = safe_date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        found = as_iso or safe_date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
 
     if found is None or found.year < 1900 or found > today:
         return None

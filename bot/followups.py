@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.reading import TERM_PLAN
 from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS
 
 if TYPE_CHECKING:
@@ -15,10 +16,19 @@ if TYPE_CHECKING:
 _NEXT_ONE = re.compile(
     r"\b(?:(?:the )?one after(?: that)?|after that one|the following one|the next one after|and then\b|"
     r"then what|^\W*(?:and |so )?then\W*$|what comes? (?:after|next)|what happens (?:after|next)|after that|and after|"
-    r"the one after|next after that)\b", re.IGNORECASE)
+    r"the one after|next after that)\b|^\W*(?:and |so |ok )?after\W*$", re.IGNORECASE)
+_AFTER_THOSE = re.compile(r"\bafter (?:those|them|these|all (?:of )?(?:those|them|these)|the weekly ones|"
+                          r"the last one)\b", re.IGNORECASE)
+_LAST_ONE = re.compile(r"^\W*(?:and |so |ok )?(?:the |my )?(?:last|final) (?:one|jab|shot|injection|dose)?\W*$",
+                       re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)
+# after a glossary word: "so how long is mine?", "and when's mine", "am I having that one?", "do I have that?"
+_MINE = re.compile(r"\b(?:mine|for me|am i (?:having|getting|on)|do i (?:have|get)|my (?:one|ones))\b|^\W*(?:and |so )?"
+                   r"(?:how long|when)\b", re.IGNORECASE)
 _ONE_BEFORE = re.compile(r"\b(?:the )?one before(?: that)?\b", re.IGNORECASE)
-_WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|but why|why's that)\W*$",
-                  re.IGNORECASE)
+_WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|but why|why's that)\W*$|"
+                  r"^\W*(?:but |and |so )?why (?:don'?t|do not|can'?t|cannot|won'?t|isn'?t|aren'?t|is there no|not) "
+                  r"(?:you|it|there|i|they)(?: \w+){0,3}\W*$", re.IGNORECASE)
 _MORE = re.compile(r"\b(?:tell me more|more (?:info|information|detail|details)|go on|explain more|"
                    r"can you explain|what else)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"^\W*(?:so |and )?how long(?: for| then| is that)?\W*$", re.IGNORECASE)
@@ -28,8 +38,10 @@ _WHO_ASK = re.compile(r"\b(?:who (?:do|should|can) i (?:ask|call|contact|talk to
 _WHICH_TESTS = re.compile(r"\bwhich (?:tests?|bloods?)\b|\bwhat tests?\b|\bwhat bloods?\b", re.IGNORECASE)
 _UNTIL_WHEN = re.compile(r"^\W*(?:and |so )?(?:until|till|til|up to) when\W*$|^\W*for how long\W*$", re.IGNORECASE)
 _WHICH_ONES = re.compile(r"^\W*(?:and |so )?which (?:ones|one)(?: (?:are they|again|are those))?\W*$", re.IGNORECASE)
-_LIST = re.compile(r"\b(?:all (?:my|the|of|upcoming|future|remaining|dates)|list|upcoming|"
-                   r"next (?:few|couple|two|three|four|2|3|4)|dates)\b", re.IGNORECASE)
+_LIST = re.compile(r"\b(?:all (?:(?:of )?(?:my|the) )?(?:upcoming |future |remaining |next )?"
+                   r"(?:dates|injections|jabs|shots|days|ones)|all (?:upcoming|future|remaining)|list|upcoming|"
+                   r"next (?:few|couple|two|three|four|2|3|4)|dates|(?:which|what) (?:actual |exact )?days)\b",
+                   re.IGNORECASE)
 _COUNT = re.compile(r"\bnext (two|three|four|five|six|2|3|4|5|6)\b", re.IGNORECASE)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\b", re.IGNORECASE)
@@ -38,7 +50,8 @@ _ORDINALS = {"second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(?:on (?:a |this |next )?)?(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
                       r"(?:day)?s?\b", re.IGNORECASE)
-_IS_THERE = re.compile(r"\b(?:is there|do i have|have i got|any)\b.*\b(?:one|injection|jab|shot)\b", re.IGNORECASE)
+_IS_THERE = re.compile(r"\b(?:is there|do i have|have i got|any)\b.*\b(?:one|injection|jab|shot)\b|"
+                       r"^\W*(?:and |ok |so )?(?:what|how) about\b", re.IGNORECASE)
 _AND_WHAT_ABOUT = re.compile(r"^\W*(?:and|what about|how about|and what about|also|ok and|so what about)\b\s*\S",
                              re.IGNORECASE)
 # "how often now", "how often will they be": the current frequency first (maintenance is said after it)
@@ -77,6 +90,8 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup(topic, why=True)
     if _MORE.search(text):
         return Followup(topic, more=True)
+    if topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") and _MINE.search(text):
+        return Followup(TERM_PLAN[ctx.term or ""])  # "so how long is mine?" after "replenishment" was explained
     if ordinal := _ORDINAL.search(text) if topic in ("ask_next_injection", "ask_weekly_duration") else None:
         return Followup("ask_next_injection", which=_ORDINALS[ordinal.group(1).lower()])  # "and the second one?"
     if _UNTIL_WHEN.search(text) and topic in PLAN_INTENTS:
@@ -89,10 +104,18 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
     if _WHEN_AGAIN.search(text) and topic in PLAN_INTENTS:
         return Followup(topic if topic in _DATED else "ask_next_injection")  # "when is it?", "what's the date again"
     if _HOW_LONG.search(text):
-        return Followup("ask_weekly_duration" if topic in ("ask_next_injection", "ask_my_plan", "ask_weekly_meaning")
-                        else topic)
+        # after the maintenance answer, "so how long?" asks how long it goes on (the course answer says)
+        return Followup("ask_weekly_duration" if topic in ("ask_next_injection", "ask_my_plan", "ask_weekly_meaning",
+                                                           "ask_maintenance_plan") else topic)
     if _ONE_BEFORE.search(text) and topic == "ask_next_injection":
         return Followup("ask_injection_history") if ctx.date_index == 0 else Followup(topic, which=ctx.date_index - 1)
+    if _LAST_ONE.search(text) and topic in ("ask_weekly_duration", "ask_next_injection", "ask_my_plan"):
+        return Followup("ask_weekly_duration")  # "last one?": the last planned date of the course
+    if (_AFTER_THOSE.search(text) or (_HOW_OFTEN.search(text) and _NEXT_ONE.search(text))) and topic in (
+            "ask_next_injection", "ask_weekly_duration", "ask_my_plan"):
+        return Followup("ask_maintenance_plan")  # "and after those?", "and how often after that"
+    if _HOW_OFTEN.search(text) and topic == "ask_maintenance_plan":
+        return Followup(topic)
     if _AND_WHAT_ABOUT.search(text) and topic in GENERAL_INTENTS and not _NEXT_ONE.search(text):
         return Followup(topic)  # "and homocysteine?" after a glossary answer: the same question, new words
     if _NEXT_ONE.search(text):

@@ -113,7 +113,8 @@ _ABOUT_DAY = re.compile(
     rf"\b(?:is there (?:one|an? (?:injection|jab|shot))|do i have (?:one|an? (?:injection|jab|shot))|"
     rf"have i got (?:one|an? (?:injection|jab|shot))|any (?:injection|jab|shot)s?|is (?:it|there))\b.{{0,20}}\b"
     rf"(?:on |for |this |next )?(?:{_DAY})\b"
-    rf"|\b(?:is|are) (?:{_DAY}) (?:an? |my )?(?:injection|jab|shot|b12)(?: day)?\b",
+    rf"|\b(?:is|are) (?:{_DAY}) (?:an? |my )?(?:injection|jab|shot|b12)(?: day)?\b"
+    rf"|^\W*(?:and |ok |so )?(?:what|how) about (?:on )?(?:this |next )?(?:{_DAY})\b",
     re.IGNORECASE)
 
 
@@ -163,7 +164,8 @@ def topic_followup(text: str, topic: str | None) -> str | None:
 _DOSE_QUESTION = re.compile(
     r"\bwhat (?:dose|strength|amount)\b.{0,30}\b(?:should|would|do you|ought|need|best)\b|\b(?:should|could) i "
     r"(?:be on|have|take|get) (?:a )?(?:higher|lower|bigger|smaller|stronger|different|more|less)\b|"
-    r"\bhow much (?:b12 )?should i (?:be )?(?:on|take|have|get)\b", re.IGNORECASE)
+    r"\bhow much (?:b12 |of it )?should (?:i|he|she|we) (?:be )?(?:on|take|taking|have|having|get|getting|inject|"
+    r"injecting|use|using)\b", re.IGNORECASE)
 
 
 def asks_for_a_dose(text: str) -> bool:
@@ -218,6 +220,41 @@ def asks_meaning_of_term(text: str) -> bool:
     return bool(term_for(text or "")) and bool(_ASKS_MEANING.search(text or "")) and not MY_OWN.search(text or "")
 
 
+# "what is MMA", "wat is MMA", "what even is MCV", "what do they mean by maintenance", "is that the same as a CBC",
+# "pernicious anaemia. what actually is that?": the word itself is asked about, whatever "my" says elsewhere
+_DEFINE_BEFORE = re.compile(
+    r"\b(?:what(?:'s| is| are)?|whats|wat(?:'s| is)?|wot(?:'s| is)?|what do(?:es)? (?:they|you|the \w+|it|that) mean "
+    r"by|explain|never heard of|(?:the )?same (?:thing )?as|different (?:from|to)|difference between)\s+"
+    r"(?:even |actually |exactly |really )?(?:is |are )?(?:an? |the |this |that )?", re.IGNORECASE)
+_DEFINE_AFTER = re.compile(r"\b(?:what(?: \w+)? (?:is|are) (?:that|it|this|they|those)|what(?:'s| is) that|what does "
+                           r"(?:that|it|this) mean)\b|\b(?:mean|means|stand for|stands for)\b", re.IGNORECASE)
+
+
+def defines_term(text: str) -> bool:
+    """The message asks what a glossary word is ("what even is MCV", "what do they mean by maintenance", "is that
+    the same as a CBC", "pernicious anaemia - what actually is that?"), whatever "my" says elsewhere; but not
+    "what's my maintenance dose" or "when is my MMA test"."""
+    text = text or ""
+    for match in _DEFINE_BEFORE.finditer(text):
+        words = text[match.end():].split()
+        if words and words[0].lower() in ("my", "mine", "his", "her", "their", "your", "our", "next", "date"):
+            continue
+        if any(term_for(" ".join(words[:n])) for n in range(1, min(len(words), 3) + 1)):
+            return True
+    return bool(term_for(text)) and bool(_DEFINE_AFTER.search(text)) and not _OWN_DATES.search(text)
+
+
+# "how much is in each injection", "how much do I get each time": the documented dose, not a cost
+_DOSE_AMOUNT = re.compile(
+    r"\bhow much\b(?!.{0,40}\b(?:cost|costs|pay|price|charge|£|\$|money|insurance)\b).{0,40}\b(?:each time|every time|"
+    r"per (?:injection|jab|shot|dose)|in (?:each|every|the|my|one) (?:injection|jab|shot|syringe|ampoule)|do i get|"
+    r"am i (?:getting|given|on)|(?:are|do) they (?:give|giving|put)|is (?:it|that|in it))\b", re.IGNORECASE)
+
+
+def asks_dose_amount(text: str) -> bool:
+    return bool(_DOSE_AMOUNT.search(text or ""))
+
+
 def lab_words(text: str) -> bool:
     return bool(_LAB_WORDS.search(text or ""))
 
@@ -236,18 +273,37 @@ def part_guess(text: str) -> str | None:
         return "ask_my_product"
     if _HAD_SO_FAR.search(text or ""):
         return "ask_injection_history"
-    if re.search(r"\bhow many\b", text or "", re.IGNORECASE) and asks_remaining(text):
-        return "ask_weekly_duration"
+    if re.search(r"\bhow many\b", text or "", re.IGNORECASE) and asks_remaining(text) or _FINAL.search(text or ""):
+        return "ask_weekly_duration"  # "and when's the last of the every other day ones?"
     return None
+
+
+_FINAL = re.compile(r"\bwhen(?:'s| is| will be| does)? (?:the|my) (?:very )?(?:last|final)\b", re.IGNORECASE)
 
 
 _PREPARING = re.compile(r"\b(?:fast|fasting|prepare|preparing|ready|eat|eating|drink|drinking|water|before|breakfast|"
                         r"elsewhere|somewhere else|at my gp|at the gp|instead)\b", re.IGNORECASE)
 
 
+# a carer asking about the patient: "and his bloods?", "when's mum's test"
+_THEIRS = re.compile(r"\b(?:his|her|their|(?:mum|mom|mam|dad|father|mother|husband|wife|son|daughter|partner)'?s)\b",
+                     re.IGNORECASE)
+
+
 def own_test_date(text: str) -> bool:
-    """ "and my blood test?": when their own test is (not how to prepare for one)."""
-    return bool(MY_OWN.search(text or "")) and lab_words(text) and not _PREPARING.search(text or "")
+    """ "and my blood test?", "and his bloods?": when their own test is (not how to prepare for one)."""
+    return (bool(MY_OWN.search(text or "") or _THEIRS.search(text or "")) and lab_words(text)
+            and not _PREPARING.search(text or ""))
+
+
+# "can I get the FBC done at my GP instead": where the test is done (the clinic decides)
+_ELSEWHERE = re.compile(r"\b(?:at|from|with|by) (?:my|the|a|our|his|her) (?:local )?(?:gp|surgery|doctor'?s?|"
+                        r"pharmacy|chemist|practice|health cent(?:re|er)|walk-in)\b|\b(?:somewhere else|elsewhere|"
+                        r"closer to home)\b", re.IGNORECASE)
+
+
+def asks_test_elsewhere(text: str) -> bool:
+    return lab_words(text) and bool(_ELSEWHERE.search(text or ""))
 
 
 def next_shot(text: str) -> bool:

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -212,26 +213,29 @@ class ResilientRedisLockStore(RedisLockStore):
             "Conversations split across replicas may interleave meanwhile.", what, error,
         )
 
-    def get_lock(self, conversation_id: str) -> TicketLock | None:
+    def _either(self, what: str, remote: Callable[[], Any], local: Callable[[], Any], *,
+                local_too: bool = False) -> Any:
+        """`remote()` on Redis; `local()` instead when Redis fails (and also after it when `local_too`)."""
         try:
-            return super().get_lock(conversation_id)
+            result = remote()
         except Exception as error:  # redis.exceptions.RedisError and socket errors
-            self._fallback("get_lock", error)
-            return self._local.get_lock(conversation_id)
+            self._fallback(what, error)
+            return local()
+        if local_too:
+            local()
+        return result
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        return self._either("get_lock", lambda: super(ResilientRedisLockStore, self).get_lock(conversation_id),
+                            lambda: self._local.get_lock(conversation_id))
 
     def delete_lock(self, conversation_id: str) -> None:
-        try:
-            super().delete_lock(conversation_id)
-        except Exception as error:
-            self._fallback("delete_lock", error)
-        self._local.delete_lock(conversation_id)
+        self._either("delete_lock", lambda: super(ResilientRedisLockStore, self).delete_lock(conversation_id),
+                     lambda: self._local.delete_lock(conversation_id), local_too=True)
 
     def save_lock(self, lock: TicketLock) -> None:
-        try:
-            super().save_lock(lock)
-        except Exception as error:
-            self._fallback("save_lock", error)
-            self._local.save_lock(lock)
+        self._either("save_lock", lambda: super(ResilientRedisLockStore, self).save_lock(lock),
+                     lambda: self._local.save_lock(lock))
 
 
 class EnvLockStore(LockStore):

@@ -7,6 +7,7 @@ out, so the same paragraph never comes twice running (the patient can ask "tell 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 
 from bot.conversation import Context, Reply, Turn
@@ -20,6 +21,7 @@ from bot.wording import chat as chat_words
 from bot.wording import plan as plan_words
 from bot.wording.general import CLOSING
 
+_FIRST_ONE = re.compile(r"\b(?:first|1st|earliest)\b", re.IGNORECASE)
 # For "why?" after a plan answer: the sourced reason behind it.
 _WHY_FACTS: dict[str, tuple[str, ...]] = {
     "ask_weekly_duration": ("weekly_is_a_phase",),
@@ -78,9 +80,10 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
         ctx.date_index = (s.upcoming.index(s.maintenance_starts) if s.maintenance_starts in s.upcoming
                           else 0 if s.current_phase == "maintenance" else -1)
         return plan_words.maintenance_plan(facts, how_often_now=bool(question and question.how_often_now))
+    if intent == "ask_injection_history":
+        return plan_words.injection_history(facts, first=bool(_FIRST_ONE.search(turn.text or "")))
     builders = {
         "ask_weekly_duration": plan_words.weekly_duration,
-        "ask_injection_history": plan_words.injection_history,
         "ask_my_plan": plan_words.my_plan,
         "ask_my_product": plan_words.my_product,
         "ask_next_lab_check": plan_words.next_lab_check,
@@ -103,8 +106,13 @@ def say_plan_answer(answer: plan_words.PlanAnswer, reply: Reply, ctx: Context, *
     reply.say(" ".join([answer.lead, *details, answer.citation]))
 
 
-def why(intent: str, reply: Reply, ctx: Context) -> None:
-    """The reason behind the last answer, from sourced facts (never a new figure of its own)."""
+def why(intent: str, reply: Reply, ctx: Context, facts: plan_words.PlanFacts | None = None) -> None:
+    """The reason behind the last answer: what a missing date waits on (from the plan), else sourced facts
+    (never a new figure of its own)."""
+    if facts is not None and intent in ("ask_next_injection", "ask_maintenance_plan") and (
+            no_date := plan_words.why_no_date(facts)):
+        reply.say(no_date)
+        return
     parts = _WHY_FACTS.get(intent)
     if parts is None:
         general = answer_general(intent, ctx.topic_entities, more=True) if _is_general(intent) else None

@@ -32,11 +32,14 @@ from bot.reading import (
     after_dismissal,
     after_thanks,
     asks_about_day,
+    asks_dose_amount,
     asks_for_a_dose,
     asks_if_urgent,
     asks_meaning_of_term,
     asks_remaining,
     asks_start,
+    asks_test_elsewhere,
+    defines_term,
     is_personal,
     lab_words,
     next_shot,
@@ -64,8 +67,14 @@ _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do 
                        re.IGNORECASE)
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
 _WHY_QUESTION = re.compile(r"^\W*(?:but |and |so |ok |okay )?(?:why|how come)\b", re.IGNORECASE)
+_WHAT_IS_THAT = re.compile(r"^\W*(?:so |and |but )?(?:what(?: \w+)? (?:is|are) (?:that|it|this|they|those)|"
+                           r"what(?:'s| is) that|what does (?:that|it|this) mean)\b", re.IGNORECASE)
+_DATES = re.compile(r"\b(?:dates?|days|when)\b", re.IGNORECASE)
 _HOW_LONG_GOES_ON = re.compile(r"\bhow long\b|\b(?:go(?:es)? on|last|end|finish|stop)\b", re.IGNORECASE)
 SOCIAL = {"greet", "thank", "affirm", "goodbye"}
+# not read as "what does this word mean" even when a glossary word is named
+_NEVER_A_TERM = {"ask_term_meaning", "request_dose_change", "report_missed_dose", "report_injection_given",
+                 "report_symptoms_worse", "request_human"}
 _STATIC = {
     "greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
     "bot_challenge": "utter_iamabot", "help": "utter_help", "out_of_scope": "utter_out_of_scope",
@@ -110,8 +119,10 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
         return None
     ctx.check = None
     if ctx.just_asked(ctx.urgent_turn) and not turn.from_button:
-        if turn.intent == "help" or _WHAT_NOW.search(typed) or asks_if_urgent(typed):
-            return _urgent(ctx, reply)  # "what should I do?" right after the advice: the advice again
+        if turn.intent == "help" or _WHAT_NOW.search(typed) or asks_if_urgent(typed) or (
+                screen and (screen.check or screen.worsening)):
+            # "what should I do?" or "it's getting harder to swallow" right after the advice: the advice again
+            return _urgent(ctx, reply)
         reply.say(words.AFTER_URGENT)
     if asks_if_urgent(typed) and not (screen and screen.check):
         reply.say(words.WHEN_URGENT)
@@ -161,10 +172,10 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
             turn.intent not in QUESTION_INTENTS or turn.confidence < 0.5):
         turn = _with_intent(turn, "report_injection_given")
     questions = _questions(turn, ctx)
+    if screen and screen.worsening and not any(q.intent == "report_symptoms_worse" for q in questions):
+        questions.insert(0, Question("report_symptoms_worse", turn.text))  # "my tiredness came back, normal?"
     if not questions:
         return _dialogue(turn, store, verifier, ctx, reply)
-    if screen and screen.worsening and not any(q.intent == "report_symptoms_worse" for q in questions):
-        questions.insert(0, Question("report_symptoms_worse", turn.text))
     _answer_all(questions[:MAX_QUESTIONS], turn, store, verifier, ctx, reply)
     return None
 
@@ -178,8 +189,14 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
     if len(turn.segments) > 1:
         found: list[Question] = []
         social_only = True  # the parts that ask nothing are only thanks, greetings and the like
+        previous = ""
         for segment in turn.segments:
             question = _part_question(segment, ctx)
+            if _WHAT_IS_THAT.match(segment.text) and not term_for(segment.text) and (term := term_for(previous)):
+                # "I've just been told I have pernicious anaemia. What actually is that?": the word just named
+                found = [q for q in found if q.text != previous or q.intent not in GENERAL_INTENTS]
+                question = Question("ask_term_meaning", term)
+            previous = segment.text
             if question is None:
                 social_only = social_only and segment.intent in SOCIAL
             elif all((q.intent, q.followup) != (question.intent, question.followup) for q in found):
@@ -202,6 +219,11 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
             turn.intent not in QUESTION_INTENTS or turn.confidence < 0.6 or is_short(text)):
         return [Question(followup.intent, turn.text, followup)]
     intent = turn.intent
+    if intent == FALLBACK_INTENT and ctx.topic in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
+        return [Question(ctx.topic, turn.text, Followup(ctx.topic, why=True))]  # "why do they get further apart?"
+    if (intent not in PLAN_INTENTS and not turn.from_button and asks_about_day(text)
+            and (ctx.topic in PLAN_INTENTS or intent in (FALLBACK_INTENT, "out_of_scope"))):
+        intent = "ask_next_injection"  # "what about Friday 11 Dec?" after "is there one on Saturday?"
     if intent == FALLBACK_INTENT and not turn.from_button:
         intent = _unsure(turn, text, ctx) or intent
     if intent in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
@@ -217,7 +239,7 @@ def _part_question(segment, ctx: Context) -> Question | None:
     """One part of a message with several questions: the classifier's intent when it was sure, else what the
     part's words ask ("is tomorrow an injection day? and when's the last one?"), or a follow-up ("and the one
     after, plus when do I get reassessed")."""
-    if asks_meaning_of_term(segment.text):
+    if asks_meaning_of_term(segment.text) or defines_term(segment.text):
         return Question("ask_term_meaning", segment.text)
     intent = segment.intent
     if intent == FALLBACK_INTENT:
@@ -239,6 +261,15 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
     """What an unsure message most likely asks, read against the conversation, or None (then: "did you mean")."""
     if asks_for_a_dose(text):
         return "request_dose_change"  # "what dose should I be on?": only the clinician decides
+    if defines_term(text):
+        return "ask_term_meaning"  # "wat is MMA? its on my blood form"
+    if asks_dose_amount(text):
+        return "ask_my_product"  # "and how much each time?": the documented dose
+    if asks_test_elsewhere(text):
+        return "ask_lab_preparation"  # "can I get the FBC done at my GP instead?": the clinic decides
+    if asks_upcoming_dates(text) and _DATES.search(text) and (ctx.topic in PLAN_INTENTS or ctx.topic == "ask_calendar"
+                                                              or is_personal(text)):
+        return "ask_next_injection"  # "what are the dates anyway" after the calendar link
     if guess := topic_followup(text, ctx.topic):
         return guess
     if ctx.topic in PLAN_INTENTS and turn.ranking:
@@ -259,6 +290,12 @@ def _refined(intent: str, text: str) -> str:
     """Read the words for what the classifier's intent leaves open: a plan question put in general terms is
     the general one; "when is the last one" asks for the last planned date; a list or the n-th date from
     now is a question about the next injections."""
+    if intent in QUESTION_INTENTS and intent not in _NEVER_A_TERM and defines_term(text):
+        return "ask_term_meaning"  # "what's a maintenance dose?", "my MCV was high, what even is MCV"
+    if intent == "ask_term_meaning" and defines_term(text):
+        return intent  # "is that the same as a CBC? my sister calls it that": not her own tests
+    if intent == "ask_cost" and asks_dose_amount(text):
+        return "ask_my_product"
     if twin := general_twin(intent, text) or personal_twin(intent, text):
         return twin
     if intent == "ask_weekly_meaning" and _HOW_LONG_GOES_ON.search(text) and not general_twin("ask_weekly_duration",
@@ -350,7 +387,7 @@ def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx:
         ctx.topic = None
         return
     if question.followup and question.followup.why:
-        answering.why(intent, reply, ctx)
+        answering.why(intent, reply, ctx, answering.facts_for(record, turn.today))
     else:
         answer = answering.plan_answer(intent, record, turn, ctx, question.followup)
         extra = ()
@@ -359,8 +396,9 @@ def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx:
 
             extra = (fact("more_not_better").text,)
         # a follow-up asks for this answer again: say it whole, even the parts said before
-        answering.say_plan_answer(answer, reply, ctx, whole=intent == "ask_my_plan" or question.followup is not None,
-                                  extra=extra)
+        whole = (intent == "ask_my_plan" or question.followup is not None
+                 or (intent == "ask_my_product" and asks_dose_amount(turn.text or "")))  # "and how much each time?"
+        answering.say_plan_answer(answer, reply, ctx, whole=whole, extra=extra)
         if answer.offers_followup:
             care_team.offer(answer.offers_followup, ctx, reply)
     reply.audits.append(Audit(intent, ACTION, identity.reference, record.plan_version_id))
@@ -373,10 +411,11 @@ def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, c
     if followup and followup.why and intent in PLAN_INTENTS:
         answering.why(intent, reply, ctx)
         return
+    entities = ctx.topic_entities if followup and (followup.more or followup.why) else None
+    if intent == "ask_term_meaning" and term_for(question.text or ""):
+        entities = {}  # the word this question names, not the first one the message's entities hold
     offers = answering.general_answer(intent, _with_text(turn, question.text or turn.text), ctx, reply,
-                                      more=bool(followup and (followup.more or followup.why)),
-                                      entities=ctx.topic_entities if followup and (followup.more or followup.why)
-                                      else None)
+                                      more=bool(followup and (followup.more or followup.why)), entities=entities)
     if intent == "ask_weekly_meaning":
         _their_own_dates(turn, verifier, store, ctx, reply)
     if intent == "ask_term_meaning":

@@ -9,9 +9,11 @@ and the raw text of every value (so `on:` stays a key, not the boolean YAML 1.1 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -134,23 +136,22 @@ class _Reader:
             self.problem(node, field, f"{value!r} is not a date (use YYYY-MM-DD or today+Nd)")
             return None
 
-    def dose(self, entry: tuple[Node, Node] | None, field: str) -> Dose | None:
+    def _parsed(self, entry: tuple[Node, Node] | None, field: str, parse: Callable[[str], Any], what: str) -> Any:
+        """The field's text read by `parse`; a problem naming `what` it should be when `parse` gives None."""
         value = self.text(entry, field)
         if value is None:
             return None
-        dose = parse_dose(value)
-        if dose is None:
-            self.problem(entry[1], field, f"{value!r} is not a dose with a unit (e.g. 1000 mcg or 1 mg)")
-        return dose
+        parsed = parse(value)
+        if parsed is None:
+            self.problem(entry[1], field, f"{value!r} is not {what}")
+        return parsed
+
+    def dose(self, entry: tuple[Node, Node] | None, field: str) -> Dose | None:
+        return self._parsed(entry, field, parse_dose, "a dose with a unit (e.g. 1000 mcg or 1 mg)")
 
     def interval(self, entry: tuple[Node, Node] | None, field: str) -> Interval | None:
-        value = self.text(entry, field)
-        if value is None:
-            return None
-        interval = parse_interval(value)
-        if interval is None:
-            self.problem(entry[1], field, f"{value!r} is not an interval (N day(s), N week(s) or N month(s), N >= 1)")
-        return interval
+        return self._parsed(entry, field, parse_interval,
+                            "an interval (N day(s), N week(s) or N month(s), N >= 1)")
 
     def positive_int(self, entry: tuple[Node, Node] | None, field: str) -> int | None:
         value = self.text(entry, field)

@@ -104,6 +104,7 @@ class PlanStatus:
     reassess_on: date | None
     next_lab_check: LabCheck | None
     last_dose_given: date | None
+    first_dose_given: date | None
     injections_given: int
     open_ended: bool
 
@@ -175,6 +176,7 @@ def plan_status(plan: Plan, injections_given: Sequence[Injection], today: date) 
         reassess_on=plan.reassess_on,
         next_lab_check=next((c for c in sorted(plan.lab_checks, key=lambda c: c.due_on) if c.due_on >= today), None),
         last_dose_given=all_given[-1] if all_given else None,
+        first_dose_given=all_given[0] if all_given else None,
         injections_given=len(all_given),
         open_ended=replenishment is not None and not fixed,
     )

@@ -106,6 +106,41 @@ STRONG = (
     r"\bwhenever (?:i|he|she) (?:feel|feels|get|gets) (?:tired|low|rough|bad|run down)\b",
     r"\bonly (?:have|do|get) the last (?:\S+ )?(?:loading|weekly) ones?\b",
     r"\b(?:can|could|may) i (?:have|get|do) (?:two|2|three|3) (?:jabs|shots|injections) (?:this|next) week\b",
+    # more of the same kinds: "bump it up", "my mum's dose go up", "want her dose increased", "make dose more high",
+    # "a bit more in each jab", "the maximum dose", "2x dose?", "two time in the week", "ok if I don't have the next
+    # one", stopping early, doubling to make up, "on top of the usual one", weekly "for longer / again / forever",
+    # "can it be every 8?", a stronger strength or vial, someone's spare vials, an extra jab already had, "two that day"
+    r"\bbump (?:it|that|them|the dose|my dose|the injections?) (?:up|down)\b",
+    rf"\b(?:my|his|her|our|the) \S+'s (?:\S+ )?(?:{DOSE}|dosage) (?:go|come|be (?:put|brought|turned)) (?:up|down)\b",
+    rf"\b(?:want|wants|like|need|needs)\b(?: \S+){{0,5}}? (?:{DOSE}|dosage) (?:increased|raised|upped|doubled|reduced|"
+    r"lowered|decreased|cut|changed|put up|brought down)\b",
+    rf"\b(?:can|could|may|should) (?:my|the|his|her) (?:\S+'s )?(?:{DOSE}|dosage) be (?:cut|cut down|halved|"
+    r"bumped up)\b",
+    rf"\bmake (?:the |my |his |her )?(?:{DOSE}|dosage) (?:more|higher|bigger|stronger|less|lower|smaller|weaker)\b",
+    r"\b(?:a (?:bit|little|tad) )?more in (?:each|every|my|the) (?:jab|shot|injection|dose)\b",
+    rf"\b(?:give|put|want|have|get)\b(?: \S+){{0,2}}? (?:the )?(?:maximum|max|highest|strongest|biggest) "
+    rf"(?:{DOSE}|dosage|"
+    r"strength|amount)\b",
+    rf"^\W*(?:2x|x2|3x|double|triple) (?:the )?(?:{DOSE}|dosage|jab|shot)\W*$",
+    r"\b(?:want|like|can i|could i|may i|can he|can she)\b.{0,30}\b(?:two|2|three|3|twice) times? (?:in |a |per |each )"
+    r"(?:the )?(?:week|month)\b",
+    r"\b(?:ok|okay|alright|fine) if (?:i|he|she|we) (?:just )?(?:don't|do not|didn't|skip|miss|leave)\b",
+    r"\b(?:can|could|may|should) (?:i|we|he|she|mum|mom|dad|\S+) (?:just )?stop (?:after|once|now|her|his|my|the|these|"
+    r"them|it)\b(?!.{0,25}\b(?:reminders?|messages?|texts?|emails?|notifications?|chat|talking)\b)",
+    r"\bstop after (?:this one|that one|the next one|four|five|three|two|\d+|the \w+ one)\b",
+    r"\bsurely (?:i|he|she|we) (?:can|could) stop\b",
+    r"\bstop (?:the|my|her|his|their) (?:maintenance |monthly |weekly )?(?:jabs|injections|shots|b12)\b",
+    r"\bmake up\b.{0,40}\bby doubl\w*\b",
+    r"\bon top of (?:the|my|his|her) (?:usual|normal|regular|next|planned) (?:one|jab|shot|injection|dose)\b",
+    r"\b(?:weekly|loading|first) (?:ones |injections |jabs |shots |phase )?(?:again|forever|for ever|for longer)\b",
+    r"\bcan (?:it|they|that|the \w+|my \w+) be every\b",
+    r"\b(?:switch|change|move|changed|switched|moved) (?:me |him |her |it )?to (?:the )?(?:\d+|stronger|higher|weaker|"
+    r"lower|bigger)\b",
+    r"\b(?:left over|leftover|spare|extra) (?:ampoules?|vials?)\b.*\b(?:use|inject|take|have)\b",
+    r"\b(?:spare|leftover|left over)\b.{0,40}\b(?:ok|okay|fine|safe|alright) to (?:use|inject|take|have)\b",
+    r"\b(?:had|got|took|gave me) (?:myself )?an? (?:extra|additional|second|another) (?:injection|jab|shot|dose)\b"
+    r"(?=.*\b(?:ok|okay|alright|fine|problem|matter|hope)\b)",
+    r"\b(?:have|get|take|do) (?:two|2|both) (?:that|on that|the same|in one) day\b",
 )
 
 # two at once: "the missed one and this week's together", "both on the same day"

@@ -291,7 +291,7 @@ _LEFTOVER_THEN_USE = re.compile(
 )
 # "when do the weekly ones finish now?": when the plan ends, not a request to end it
 _TIMING_QUESTION = re.compile(r"^(?:(?:wait|so|ok|okay|and|but|um|erm|hmm|sorry|right)\W* )*"
-                              r"(?:when|how long|until when) (?:do|does|will|is|are|did)\b")
+                              r"(?:when|how long|until when) (?:do|does|will|is|are|did|can|could|should|shall|may)\b")
 # Questions about the plan's own course: "when can I stop the injections?", "is that why I need more shots?"
 _PLAN_QUESTION = re.compile(
     r"^(?:(?:wait|so|ok|okay|and|but|um|erm|hmm|sorry|right)\W* )*(?:when|how long|how soon|at what point|"
@@ -328,10 +328,18 @@ def _extra_then_asked(clauses: tuple[str, ...]) -> bool:
     return False
 
 
+# verbs of dose change whose object is the chat, not the treatment
+_NOT_DOSE_OBJECT = re.compile(
+    r"\b(?:skip|skipping|increase|increasing|change|changing|stop|stopping|double|reduce|bump)(?: \S+){0,2}? "
+    r"(?:the |this |that |my )?(?:small talk|chit ?chat|text size|font(?: size)?|reminders?|messages?|notifications?|"
+    r"chat|page|zoom|volume|language|password|email|phone number|address)\b")
+
+
 def _clause_is_request(clause: str, not_a_request: bool, dose_before: bool) -> bool:
     # "how does that change my injections?" asks what something means for the plan: "change" is
     # then the verb of "that", not a request to change the dose
     clause = _CHANGE_AS_EFFECT.sub(r"\1 affect", clause)
+    clause = _NOT_DOSE_OBJECT.sub(" ", clause)  # "can I skip the small talk", "increase the text size"
     personal = more.PERSONAL_OR_DATED.search(clause) is not None
     if _GENERAL_FRAME.search(clause) or (_RISK_FRAME.search(clause) and not personal):
         return False  # "is it dangerous to double up?", "what should I do if I accidentally take two?"
@@ -342,8 +350,9 @@ def _clause_is_request(clause: str, not_a_request: bool, dose_before: bool) -> b
     if not not_a_request and not planned:
         if any(not _denied(clause, m.start()) for m in _SELF_ADJUSTED.finditer(clause)):
             return True
-        if any(not _denied(clause, m.start()) for m in _SHARING.finditer(clause)):
-            return True
+        if not _TIMING_QUESTION.search(clause) and any(not _denied(clause, m.start())
+                                                       for m in _SHARING.finditer(clause)):
+            return True  # but "when did my father last have his b12 shot" asks a date
         topic = _TOPIC_FRAME.search(clause) and not _PERSONAL.search(clause)
         if not topic and any(not _denied(clause, m.start()) for m in _TOP_UP.finditer(clause)):
             return True  # but "is it legal to buy b12 injections online?" is a general question

@@ -38,6 +38,8 @@ _LOOK_ALIKES = {
     # Greek
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
     "υ": "u", "χ": "x", "ω": "w", "μ": "u", "γ": "y", "ς": "s",
+    # Latin letters of other scripts (IPA "script g")
+    "ɡ": "g", "ɑ": "a",
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
     "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
     # Latin letters that NFKD does not take apart, and punctuation variants
@@ -48,7 +50,17 @@ _LOOK_ALIKES = {
 _LOOK_ALIKE_TABLE = str.maketrans(_LOOK_ALIKES)
 
 
+def _u_or_y(word: str) -> str:
+    """Cyrillic "у" looks like "y" but stands for "u" as often ("blуe"): "u" when only that makes a word."""
+    as_u = word.replace("у", "u").replace("У", "U").translate(_LOOK_ALIKE_TABLE).lower()
+    as_y = word.replace("у", "y").replace("У", "Y").translate(_LOOK_ALIKE_TABLE).lower()
+    known = KNOWN_WORDS | DOMAIN_WORDS
+    return word.replace("у", "u").replace("У", "U") if as_u in known and as_y not in known else word
+
+
 def _unicode_to_ascii_letters(text: str) -> str:
+    if "у" in text or "У" in text:
+        text = re.sub(r"\w*[уУ]\w*", lambda m: _u_or_y(m.group(0)), text)
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
     return unicodedata.normalize("NFKC", kept.translate(_LOOK_ALIKE_TABLE))
@@ -246,6 +258,8 @@ def _join_spaced_letters(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=32768)
 def repair(token: str) -> str:
     """The domain word(s) a token stands for, else the token unchanged. May return two words ("chest pain")."""
+    if len(token) == 2 and token[0] in "14" and token[1].isalpha():
+        return _decode_leet(token)  # "1s" -> "is"
     if token in DOMAIN_WORDS or token in KNOWN_WORDS or len(token) < 3:
         return token
     if "." in token and all(len(part) == 1 for part in token.split(".")):  # "b.r.e.a.t.h.e"
@@ -324,6 +338,12 @@ def _single_letter_variants(token: str) -> list[str]:
 def _decode_leet(token: str) -> str:
     """ "ch3st" -> "chest", "1ips" -> "lips": digits and @ $ inside a word, kept only if a domain word results.
     Units, doses and dates ("b12", "1000", "2nd", "10am") never decode to one, so they stay as they are."""
+    if "'" in token and any(ch in _LEET for ch in token):  # "c@n't", "w0n't"
+        plain = "".join(_LEET.get(ch, ch)[0] if ch in _LEET else ch for ch in token)
+        return plain if plain.replace("'", "") in _CONTRACTIONS or plain in KNOWN_WORDS else token
+    if len(token) == 2 and token[0] in "14" and token[1].isalpha():  # "1s" -> "is", "1t" -> "it", "4t" -> "at"
+        plain = _LEET[token[0]][0] + token[1]
+        return plain if plain in GLUE_WORDS else token
     if sum(ch.isalpha() for ch in token) < 2 or "'" in token or "." in token:
         return token
     options = [_LEET.get(ch, ch) for ch in token]

@@ -17,13 +17,15 @@ _SYMPTOMS = {
     "fog": "brain fog", "memory": "memory", "forgetful": "memory", "forgetfulness": "memory", "balance": "balance",
     "unsteady": "balance", "symptoms": "symptoms", "sore tongue": "sore tongue", "weakness": "weakness",
     "weaker": "weakness", "breathless": "breathlessness", "breathlessness": "breathlessness",
-    "burning": "burning feet", "dizziness": "dizziness", "mood": "mood", "depression": "mood",
+    "burning": "burning feet",
+    "wobbly": "balance", "wobbling": "balance", "dizziness": "dizziness", "mood": "mood", "depression": "mood",
     "concentration": "concentration", "headaches": "headaches", "pain": "pain", "aches": "pain",
 }
 _SYMPTOM = "|".join(sorted(map(re.escape, _SYMPTOMS), key=len, reverse=True))
 _WORSE = (
     r"(?:getting worse|got worse|gotten worse|worse|worsening|is back|are back|has come back|have come back|"
-    r"came back|coming back|returned|returning|creeping back|spreading|has spread|spread|moved|moving|back again|"
+    r"came back|coming back|returned|returning|creeping back|creeping up|creeping|climbing|travelling up|traveling up|"
+    r"going up (?:my|to|towards|into|past)|spreading|has spread|spread|moved|moving|back again|"
     r"more than before|worse again|again)"
 )
 _PATTERNS = (
@@ -39,7 +41,7 @@ _NOT = re.compile(
     r"\b(?:not|isn't|aren't|hasn't|haven't|no|never|if|what if|in case|will|would|might|could|won't|stopped)\b"
     r"(?: \S+){0,4}$"
 )
-_CUE = re.compile(r"worse|back|spread|again|more|return|creep|moved|moving|downhill|wearing")
+_CUE = re.compile(r"worse|back|spread|again|more|return|creep|climb|travel|going up|moved|moving|downhill|wearing")
 _NEGATED_INSIDE = re.compile(r"\b(?:not|isn't|aren't|hasn't|haven't|no|never|won't|doesn't)\b")
 _NOT_AFTER = re.compile(r"^(?: \S+){0,3} (?:not|no longer|anymore)\b")
 

@@ -136,6 +136,19 @@ def _reassessment(s: PlanStatus) -> str:
             "the clinic about the next step.")
 
 
+def why_no_date(facts: PlanFacts) -> str | None:
+    """ "Why don't you know?" after an answer without a next date: what the date waits on, or None."""
+    s = facts.status
+    if s.next_due is not None:
+        return None
+    if s.reassess_on:
+        when = (on_day(s.reassess_on, s.today, False) if s.reassess_on >= s.today
+                else f"planned for {format_date(s.reassess_on)}")
+        return (f"Your plan has no next injection date because it waits on your reassessment ({when}): your "
+                f"clinician decides there how your injections go on. {closing(facts.plan)}")
+    return f"Your plan does not give a next injection date, so only the clinic can confirm it. {closing(facts.plan)}"
+
+
 def _next_due(s: PlanStatus) -> str:
     if s.next_due is None:
         if s.reassess_on and s.reassess_on >= s.today:
@@ -144,8 +157,8 @@ def _next_due(s: PlanStatus) -> str:
     if s.due_today:
         return f"Your next injection is due today ({format_day(s.next_due)})."
     if s.overdue_days:
-        return (f"Your next injection was due on {format_day(s.next_due)}, {plural(s.overdue_days, 'day')} ago; "
-                "please contact the clinic to arrange it.")
+        return (f"Your next injection is overdue: it was due on {format_day(s.next_due)}, "
+                f"{plural(s.overdue_days, 'day')} ago; please contact the clinic to arrange it.")
     if s.current_phase == "not_started" and s.next_due_phase == "replenishment":
         return f"Your first injection is {on_day(s.next_due, s.today)}."
     return f"Your next injection is {on_day(s.next_due, s.today)}."
@@ -185,8 +198,8 @@ def weekly_duration(facts: PlanFacts) -> PlanAnswer:
         lead = (f"You have {left} more {injections_word(s.replenishment_interval, left)} to go "
                 f"({s.replenishment_given} of {s.replenishment_planned} given)")
         if s.overdue_days:
-            lead += (f", and one was due on {format_date(s.next_due)}; counting from today, the last would be around "
-                     f"{format_date(s.remaining_dates[-1])}.")
+            lead += (f", and one is overdue since {format_date(s.next_due)}; counting from today, the last would be "
+                     f"around {format_date(s.remaining_dates[-1])}.")
             details = ("The clinic will confirm the new dates.",)
         elif left == 1:
             lead += f": the last one is {on_day(s.last_replenishment_date, s.today, False)}."
@@ -275,13 +288,18 @@ def _on_weekday(facts: PlanFacts, weekday: int) -> PlanAnswer:
     return _answer(facts, f"No, there is no injection on your plan this coming {day_name}.", (_next_due(s),))
 
 
-def injection_history(facts: PlanFacts) -> PlanAnswer:
+def injection_history(facts: PlanFacts, first: bool = False) -> PlanAnswer:
+    """`first`: the question asks for the first injection ("when was the very first one?")."""
     s = facts.status
     if not s.injections_given:
         lead = "You haven't had any injections on your plan yet."
         return _answer(facts, lead, (_next_due(s),))
-    lead = (f"Your last recorded injection was on {format_day(s.last_dose_given)}, and you have had "
-            f"{plural(s.injections_given, 'injection')} so far.")
+    if first:
+        lead = (f"Your first recorded injection was on {format_day(s.first_dose_given)}, and you have had "
+                f"{plural(s.injections_given, 'injection')} so far.")
+    else:
+        lead = (f"Your last recorded injection was on {format_day(s.last_dose_given)}, and you have had "
+                f"{plural(s.injections_given, 'injection')} so far.")
     details = []
     if s.replenishment_planned and s.current_phase in ("replenishment", "awaiting_reassessment"):
         details.append(f"That is {s.replenishment_given} of the {s.replenishment_planned} in your first phase.")
@@ -369,7 +387,8 @@ def my_plan(facts: PlanFacts) -> PlanAnswer:
 def missed_dose(facts: PlanFacts) -> PlanAnswer:
     s = facts.status
     if s.next_due and s.next_due <= s.today:
-        lead = f"Your plan had an injection due {on_day(s.next_due, s.today)}."
+        lead = (f"Your plan had an injection due {on_day(s.next_due, s.today)}"
+                + (f", so it is {plural(s.overdue_days, 'day')} overdue." if s.overdue_days else "."))
     elif s.next_due is None:
         lead = _next_due(s)
     elif s.last_dose_given:

@@ -66,7 +66,7 @@ def sparse_text(text: str) -> str:
 
 # --- several questions in one message -----------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
+_SENTENCE_END = re.compile(r"(?<=[?!.;:])\s+")
 _QUESTION_WORDS = ("when", "what", "which", "how", "where", "why", "who", "can", "could", "should", "do", "does",
                    "did", "is", "are", "will", "would", "may", "am", "have", "has")
 # "… and when is …", ", also …", "… and the blood test, which day?", "… plus what about …"
@@ -76,9 +76,16 @@ _LEADING_JOIN = re.compile(r"^(?:and\s+also|and|also|plus|oh\s+and|but)\b[\s,]*"
 _WORD = re.compile(r"[a-z0-9']+", re.I)
 
 
+# "please tell me the date of …", "I'd like to know which …": a question put as a request
+_ASKING = re.compile(r"\b(?:tell me|let me know|i (?:want|would like|'d like) to know|i wonder|explain|remind me)\b",
+                     re.I)
+
+
 def _looks_like_question(part: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(_LEADING_JOIN.sub("", part.strip()))]
-    return part.rstrip().endswith("?") or bool(words) and (
+    # "what's", "whats", "when's" count as their question word
+    words = [re.sub(r"(?:'s|s)$", "", w.lower()) if w.lower().startswith(("what", "when", "how", "where", "who"))
+             else w.lower() for w in _WORD.findall(_LEADING_JOIN.sub("", part.strip()))]
+    return part.rstrip().endswith("?") or bool(_ASKING.search(part)) or bool(words) and (
         words[0] in _QUESTION_WORDS or any(w in ("when", "what", "which", "how", "why", "where") for w in words))
 
 

@@ -8,7 +8,6 @@ server: those tests are skipped, except under CI (env `CI` set), where they fail
 from __future__ import annotations
 
 import os
-import textwrap
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from adapters.sql.db import dispose_engine, make_engine, safe_url
 from adapters.sql.orm import Base
 from adapters.sql.store import PlanStore, upgrade
+from tests.plan_texts import mid_course_plan
 
 PG_ADMIN_URL = os.environ.get("B12_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -87,18 +87,27 @@ def store(db_url: str) -> PlanStore:
     return PlanStore(make_engine(db_url))
 
 
-@pytest.fixture
-def row_counts(db_url: str) -> Callable[[], dict[str, int]]:
-    """Rows per table, to show that a rejected import wrote nothing."""
+def row_counts_of(url: str) -> Callable[[], dict[str, int]]:
+    """Rows per table of the database at `url`, to show that a rejected import wrote nothing."""
 
     def counts() -> dict[str, int]:
-        with make_engine(db_url).connect() as connection:
+        with make_engine(url).connect() as connection:
             return {
                 table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
                 for table in Base.metadata.sorted_tables
             }
 
     return counts
+
+
+@pytest.fixture
+def row_counts(db_url: str) -> Callable[[], dict[str, int]]:
+    return row_counts_of(db_url)
+
+
+@pytest.fixture
+def empty_row_counts(empty_db_url: str) -> Callable[[], dict[str, int]]:
+    return row_counts_of(empty_db_url)
 
 
 def plan_yaml(
@@ -108,43 +117,16 @@ def plan_yaml(
     given: int = 2,
     documented_by: str = "Dr. Priya Shah",
 ) -> str:
-    """A valid plan file in the DESIGN.md format: weekly replenishment that started 15 days before `today`,
-    `given` doses recorded, then monthly maintenance."""
+    """A valid plan file in the docs/plan-files.md format with fixed dates: weekly replenishment that started
+    15 days before `today`, `given` doses recorded, then monthly maintenance."""
     start = today - timedelta(days=15)
-    injections = "".join(f"  - on: {start + timedelta(weeks=i)}\n    dose: 1000 mcg\n" for i in range(given))
-    text = textwrap.dedent(
-        f"""\
-        patient:
-          reference: {reference}
-          name: {name}
-          date_of_birth: 1968-03-14
-        plan:
-          documented_by: {documented_by}
-          documented_on: {start - timedelta(days=1)}
-          product: cyanocobalamin
-          strength: 1000 mcg/mL
-          route: intramuscular
-          indication: absorption problem
-          phases:
-            - phase: replenishment
-              dose: 1000 mcg
-              every: 1 week
-              doses: 6
-              starts_on: {start}
-            - phase: maintenance
-              dose: 1000 mcg
-              every: 1 month
-              starts_on: {start + timedelta(days=49)}
-          reassess_on: {start + timedelta(days=42)}
-          lab_checks:
-            - due_on: {start + timedelta(days=42)}
-              tests: [serum B12, CBC]
-          notes: Bring your injection record to the reassessment visit.
-        """
+    return mid_course_plan(
+        reference, name, "1968-03-14", documented_by,
+        given=tuple(str(start + timedelta(weeks=i)) for i in range(given)), given_dose="1000 mcg",
+        starts=str(start), documented_on=str(start - timedelta(days=1)),
+        maintenance_starts=str(start + timedelta(days=49)), reassess_on=str(start + timedelta(days=42)),
+        notes="Bring your injection record to the reassessment visit.",
     )
-    if injections:
-        text += "injections_given:\n" + injections
-    return text
 
 
 @pytest.fixture

@@ -346,23 +346,8 @@ def _seed_twice(url: str, directory: Path, row_counts_of) -> tuple[Result, Resul
     return first, second
 
 
-def _row_counts_of(url: str):
-    from sqlalchemy import func, select
-
-    from adapters.sql.orm import Base
-
-    def counts() -> dict[str, int]:
-        with make_engine(url).connect() as connection:
-            return {
-                t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in Base.metadata.sorted_tables
-            }
-
-    return counts
-
-
 def test_demo_seed_on_an_empty_database_is_idempotent(
-    empty_db_url: str, write_plan, plan_text, tmp_path
+    empty_db_url: str, write_plan, plan_text, tmp_path, empty_row_counts
 ) -> None:
     demo = tmp_path / "demo"
     write_plan(plan_text(reference="MRN-9001"), name="a.yml", directory=demo)
@@ -370,7 +355,7 @@ def test_demo_seed_on_an_empty_database_is_idempotent(
     (demo / PATIENTS_WITHOUT_PLAN).write_text(
         "patients:\n  - reference: MRN-9005\n    name: Noor Ali\n    date_of_birth: 1975-06-01\n"
     )
-    first, second = _seed_twice(empty_db_url, demo, _row_counts_of(empty_db_url))
+    first, second = _seed_twice(empty_db_url, demo, empty_row_counts)
     for reference in ("MRN-9001", "MRN-9002", "MRN-9005"):
         assert reference in first.output and reference in second.output
     assert second.output.count("already there") == 3
@@ -380,16 +365,18 @@ def test_demo_seed_on_an_empty_database_is_idempotent(
     assert store.patient("MRN-9005").date_of_birth == date(1975, 6, 1)
 
 
-def test_demo_seed_of_the_shipped_demo_data(empty_db_url: str) -> None:
-    counts = _row_counts_of(empty_db_url)
+def test_demo_seed_of_the_shipped_demo_data(empty_db_url: str, empty_row_counts) -> None:
+    counts = empty_row_counts
     first, _ = _seed_twice(empty_db_url, DEMO_DIR, counts)
     assert counts()["patients"] == 5  # four scenarios and one patient without a plan
     assert counts()["plan_versions"] == 4
     assert re.search(r"python -m bot token MRN-\S+", first.output)
 
 
-def test_demo_seed_on_a_later_day_re_dates_the_demo_patients(empty_db_url: str, write_plan, plan_text) -> None:
-    counts = _row_counts_of(empty_db_url)
+def test_demo_seed_on_a_later_day_re_dates_the_demo_patients(
+    empty_db_url: str, write_plan, plan_text, empty_row_counts
+) -> None:
+    counts = empty_row_counts
     seed = ["demo", "seed", "--directory", str(DEMO_DIR), "--today"]
     assert run(empty_db_url, *seed, TODAY.isoformat()).exit_code == 0
     store = PlanStore(make_engine(empty_db_url))

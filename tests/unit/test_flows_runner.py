@@ -163,6 +163,13 @@ def flows_from(text: str, tmp_path: Path, name: str = "flows.yml"):
     return load_flows([path], TODAY)
 
 
+def hi_flows(tmp_path: Path, *named_intents: tuple[str, str]):
+    """One flow per (name, intent): the test patient says "hi" and expects that intent."""
+    body = "".join(f"  - name: {name}\n    {PATIENT}\n    turns: [{{user: hi, expect: {{intent: {intent}}}}}]\n"
+                   for name, intent in named_intents)
+    return flows_from("flows:\n" + body, tmp_path)
+
+
 def load_flows_text(text: str):
     flows, problems = parse_flows_text(text, Path("inline.yml"), TODAY)
     assert not problems, problems
@@ -235,15 +242,7 @@ def test_unique_references_survive_normalisation_and_skip_taken_ones():
 
 
 def test_each_flow_gets_its_own_sender_client_key_and_reference(fake, tmp_path):
-    flows = flows_from(f"""
-flows:
-  - name: one
-    {PATIENT}
-    turns: [{{user: hi, expect: {{intent: greet}}}}]
-  - name: two
-    {PATIENT}
-    turns: [{{user: hi, expect: {{intent: greet}}}}]
-""", tmp_path)
+    flows = hi_flows(tmp_path, ("one", "greet"), ("two", "greet"))
     store = FakeStore()
     results = run(fake, flows, store)
     assert all(r.passed for r in results)
@@ -605,15 +604,7 @@ def test_a_bad_plan_fixture_is_reported_with_the_flow(tmp_path):
 
 
 def test_junit_xml_has_one_case_per_flow_and_the_first_difference(fake, tmp_path):
-    flows = flows_from(f"""
-flows:
-  - name: good
-    {PATIENT}
-    turns: [{{user: hi, expect: {{intent: greet}}}}]
-  - name: bad
-    {PATIENT}
-    turns: [{{user: hi, expect: {{intent: goodbye}}}}]
-""", tmp_path)
+    flows = hi_flows(tmp_path, ("good", "greet"), ("bad", "goodbye"))
     suite = ET.fromstring(junit_xml(run(fake, flows)))
     assert suite.get("tests") == "2" and suite.get("failures") == "1"
     good, bad = suite.findall("testcase")
