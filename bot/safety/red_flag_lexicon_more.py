@@ -63,27 +63,27 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("breathing", CHECK, _any(
         r"\bbreathing (?:is |has )?(?:gone |going )?(?:weird|strange|funny)\b",
     )),
-    ("chest_pain", URGENT, _any(
+    ("chest_pain+", URGENT, _any(
         r"\b(?:pain|pains|squeez\w*|pressure|tightness|tight band|band|weight|agony|crushing)\b"
         r"(?: (?!isn't|is not|not|no|never|wasn't)\S+){0,5}? (?:in|on|"
         r"round|around|across|of|inside) (?:me|my|his|her|the) (?:\w+ )?(?:of (?:my|his|her|the) )?chest\b",
         r"\bchest\b(?: \S+){0,2}? (?:is |'s )?(?:agony|in agony|killing (?:me|him|her)|on fire)\b",
         r"^\W*(?:help|help me|please help)\W+(?:my|his|her) (?:chest|heart)\b",
     )),
-    ("breathing", URGENT, _any(
+    ("breathing+", URGENT, _any(
         r"\b(?:breath|breathe|breathing)\b(?: \S+){0,2}? (?:very |so |really )?(?:difficult|hard|struggle|struggling)\b"
         r"(?!.*\b(?:if|when|what|how)\b)",
     )),
-    ("swelling", URGENT, _any(
+    ("swelling+", URGENT, _any(
         r"\b(?:face|lips?|tongue|throat|neck|mouth|eyes?)\b(?: and (?:his |her |my )?(?:face|lips?|tongue|throat|neck|"
         r"mouth|eyes?))+ (?:are|is) (?:swelling|swollen|puffing up|blowing up)\b",
     )),
-    ("fainting", SEVERE, _any(
+    ("fainting+", SEVERE, _any(
         r"\b(?:he|she|they|he's|she's|mum|mom|dad|\w+'s)\b(?: \S+){0,5}? (?:not|won't|isn't|can't|cannot) "
         r"(?:wake|waking)\b",
         r"\b(?:can't|cannot|couldn't) (?:wake|rouse) (?:him|her|them|mum|mom|dad)\b",
     )),
-    ("sudden_weakness", URGENT, _any(
+    ("sudden_weakness+", URGENT, _any(
         r"\bstroke\b(?: \S+){0,2}? (?:right now|now|just now|happening)\b",
         r"\b(?:arm|leg|hand|face|side)s?\b(?: \S+){0,6}? (?:gone|went|going|turned) (?:all )?(?:numb|weak|heavy|dead)\b"
         r"(?=.*\b(?:all of a sudden|suddenly|just now|out of nowhere)\b)",
@@ -91,16 +91,18 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"\bface\b(?: \S+){0,2}? (?:looks |gone |is |has gone |went )?(?:wonky|lopsided|droopy|drooping|dropped)\b"
         r"(?=.*\b(?:all of a sudden|suddenly|just now|now|today)\b)",
     )),
-    ("confusion", URGENT, _any(
+    ("confusion+", URGENT, _any(
         rf"\b(?:talking|speaking) (?:nonsense|gibberish|rubbish)\b{_RECENT}",
         r"\b(?:talking|speaking) (?:nonsense|gibberish)\b.{0,30}\b(?:confused|since|for the last)\b",
     )),
-    ("unwell", URGENT, _any(
+    ("unwell+", URGENT, _any(
         r"\b(?:i|we) need an? ambulance\b|\b(?:send|get me) an? ambulance\b",
         r"^\W*(?:this is an |it's an |its an |it is an )?emergency\W*$",
         r"\b(?:i'm|i am) dying\b(?! (?:to|for|of|laughing))",
     )),
 )
+
+
 
 LEXICON = BASE + MORE
 
@@ -113,8 +115,14 @@ ANCHORS_MORE: dict[str, tuple[str, ...]] = {
     "fainting": ("floor", "ground", "fell", "fallen", "gone", "legs", "knees", "sweaty", "clammy"),
     "sudden_weakness": ("speech", "voice", "words", "talking", "vision", "sight", "eyesight", "move"),
     "blue_lips": ("blue", "purple"),
-    "swelling": ("neck",),
-    "unwell": ("ambulance", "emergency", "dying"),
+    # the later phrasings (names ending "+", reported as their category) are tried only near their own words
+    "chest_pain+": ("chest",),
+    "breathing+": ("breath",),
+    "swelling+": ("swell", "swoll", "puff", "blow"),
+    "fainting+": ("wake", "waking", "rouse"),
+    "sudden_weakness+": ("stroke", "numb", "weak", "heavy", "dead", "wonky", "lopsided", "droop", "dropped"),
+    "confusion+": ("nonsense", "gibberish", "rubbish"),
+    "unwell+": ("ambulance", "emergency", "dying"),
 }
 ANCHORS: dict[str, tuple[str, ...]] = {
     category: BASE_ANCHORS.get(category, ()) + ANCHORS_MORE.get(category, ())

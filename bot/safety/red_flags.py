@@ -87,15 +87,16 @@ def _mentions(clause: str) -> list[tuple[str, str, re.Match[str]]]:
     for category, level, pattern in LEXICON:
         if category not in spans:
             continue
+        reported = category.rstrip("+")  # a narrower group of the category's phrasings
         if len(clause) <= 2 * _WINDOW:
-            out.extend((category, level, match) for match in pattern.finditer(clause))
+            out.extend((reported, level, match) for match in pattern.finditer(clause))
             continue
         seen: set[tuple[int, int]] = set()
         for low, high in _merged(spans[category], len(clause)):
             for match in pattern.finditer(clause, low, high):
                 if match.span() not in seen:
                     seen.add(match.span())
-                    out.append((category, level, match))
+                    out.append((reported, level, match))
     return out
 
 
