@@ -52,10 +52,9 @@ _LOOK_ALIKE_TABLE = str.maketrans(_LOOK_ALIKES)
 
 def _u_or_y(word: str) -> str:
     """Cyrillic "у" looks like "y" but stands for "u" as often ("blуe"): "u" when only that makes a word."""
-    as_u = word.replace("у", "u").replace("У", "U").translate(_LOOK_ALIKE_TABLE).lower()
-    as_y = word.replace("у", "y").replace("У", "Y").translate(_LOOK_ALIKE_TABLE).lower()
-    known = KNOWN_WORDS | DOMAIN_WORDS
-    return word.replace("у", "u").replace("У", "U") if as_u in known and as_y not in known else word
+    as_u, as_y = (word.replace("у", c).replace("У", c).translate(_LOOK_ALIKE_TABLE).lower() for c in "uy")
+    known = (as_u in KNOWN_WORDS or as_u in DOMAIN_WORDS) and as_y not in KNOWN_WORDS and as_y not in DOMAIN_WORDS
+    return word.replace("у", "u").replace("У", "U") if known else word
 
 
 def _unicode_to_ascii_letters(text: str) -> str:
