@@ -226,8 +226,15 @@ _DEFINE_BEFORE = re.compile(
     r"\b(?:what(?:'s| is| are)?|whats|wat(?:'s| is)?|wot(?:'s| is)?|what do(?:es)? (?:they|you|the \w+|it|that) mean "
     r"by|explain|never heard of|(?:the )?same (?:thing )?as|different (?:from|to)|difference between)\s+"
     r"(?:even |actually |exactly |really )?(?:is |are )?(?:an? |the |this |that )?", re.IGNORECASE)
-_DEFINE_AFTER = re.compile(r"\b(?:what(?: \w+)? (?:is|are) (?:that|it|this|they|those)|what(?:'s| is) that|what does "
-                           r"(?:that|it|this) mean)\b|\b(?:mean|means|stand for|stands for)\b", re.IGNORECASE)
+_WHAT_THAT = (r"(?:what(?: \w+)? (?:is|are) (?:that|it|this|they|those)|what(?:'s| is) that|what does "
+              r"(?:that|it|this) mean)")
+_DEFINE_AFTER = re.compile(rf"\b{_WHAT_THAT}\b|\b(?:mean|means|stand for|stands for)\b", re.IGNORECASE)
+_WHAT_THAT_IS = re.compile(rf"^\W*(?:so |and |but )?{_WHAT_THAT}\b", re.IGNORECASE)
+
+
+def asks_what_that_is(text: str) -> bool:
+    """ "What actually is that?": a question about the word just named, in the part before."""
+    return bool(_WHAT_THAT_IS.match(text or ""))
 
 
 def defines_term(text: str) -> bool:

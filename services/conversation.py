@@ -39,6 +39,7 @@ from bot.reading import (
     asks_remaining,
     asks_start,
     asks_test_elsewhere,
+    asks_what_that_is,
     defines_term,
     is_personal,
     lab_words,
@@ -67,8 +68,6 @@ _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do 
                        re.IGNORECASE)
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
 _WHY_QUESTION = re.compile(r"^\W*(?:but |and |so |ok |okay )?(?:why|how come)\b", re.IGNORECASE)
-_WHAT_IS_THAT = re.compile(r"^\W*(?:so |and |but )?(?:what(?: \w+)? (?:is|are) (?:that|it|this|they|those)|"
-                           r"what(?:'s| is) that|what does (?:that|it|this) mean)\b", re.IGNORECASE)
 _DATES = re.compile(r"\b(?:dates?|days|when)\b", re.IGNORECASE)
 _HOW_LONG_GOES_ON = re.compile(r"\bhow long\b|\b(?:go(?:es)? on|last|end|finish|stop)\b", re.IGNORECASE)
 SOCIAL = {"greet", "thank", "affirm", "goodbye"}
@@ -192,7 +191,7 @@ def _questions(turn: Turn, ctx: Context) -> list[Question]:
         previous = ""
         for segment in turn.segments:
             question = _part_question(segment, ctx)
-            if _WHAT_IS_THAT.match(segment.text) and not term_for(segment.text) and (term := term_for(previous)):
+            if asks_what_that_is(segment.text) and not term_for(segment.text) and (term := term_for(previous)):
                 # "I've just been told I have pernicious anaemia. What actually is that?": the word just named
                 found = [q for q in found if q.text != previous or q.intent not in GENERAL_INTENTS]
                 question = Question("ask_term_meaning", term)
