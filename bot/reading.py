@@ -123,11 +123,13 @@ def asks_about_day(text: str) -> bool:
     return bool(_ABOUT_DAY.search(text or ""))
 
 
-_IF_URGENT = re.compile(
-    r"\b(?:is (?:it|this|that) (?:an )?(?:emergency|urgent|serious)|is this an emergency|should i (?:go to|call) "
-    r"(?:a ?&? ?e|the er|er|emergency|999|911|112|an ambulance)|do i need (?:to go to )?(?:a ?&? ?e|the er|"
-    r"urgent care|an ambulance)|when (?:is it|should i (?:worry|seek|get))\b.{0,20}\b(?:urgent|emergency|help))",
-    re.IGNORECASE)
+_EMERGENCY_PLACE = r"(?:a ?&? ?e|the er|er|emergency|999|911|112|an ambulance|urgent care)"
+_IF_URGENT = re.compile("|".join((
+    r"\bis (?:it|this|that) (?:an )?(?:emergency|urgent|serious)\b",
+    rf"\bshould i (?:go to|call) {_EMERGENCY_PLACE}",
+    rf"\bdo i need (?:to go to )?{_EMERGENCY_PLACE}",
+    r"\bwhen (?:is it|should i (?:worry|seek|get))\b.{0,20}\b(?:urgent|emergency|help)\b",
+)), re.IGNORECASE)
 
 
 def asks_if_urgent(text: str) -> bool:

@@ -194,20 +194,23 @@ TERMS: dict[str, tuple[str, ...]] = {
     "intramuscular": ("term_intramuscular",),
     "deep subcutaneous": ("term_deep_subcutaneous",),
 }
-_TERM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("intrinsic factor", re.compile(r"intrinsic")),
-    ("pernicious anaemia", re.compile(r"pernic|\bpa\b")),
-    ("homocysteine", re.compile(r"homocyst")),
-    ("MMA", re.compile(r"\bmma\b|methyl ?malon")),
-    ("MCV", re.compile(r"\bmcv\b|mean (?:cell|corpuscular) volume")),
-    ("CBC", re.compile(r"\b(?:cbc|fbc)\b|(?:full|complete) blood count|blood count")),
-    ("reticulocytes", re.compile(r"retic")),
-    ("serum B12", re.compile(r"serum|b12 level|level of b12")),
-    ("deep subcutaneous", re.compile(r"sub-?cut|\bsc\b|\bsubq\b|under the skin")),
-    ("intramuscular", re.compile(r"intra-?muscular|\bim\b|into the muscle")),
-    ("replenishment", re.compile(r"replenish|loading|load(?:ing)? dose")),
-    ("maintenance", re.compile(r"maint[ae]n")),
-)
+# Searched in this order (the first word that matches names the term).
+_TERM_WORDS = {
+    "intrinsic factor": r"intrinsic",
+    "pernicious anaemia": r"pernic|\bpa\b",
+    "homocysteine": r"homocyst",
+    "MMA": r"\bmma\b|methyl ?malon",
+    "MCV": r"\bmcv\b|mean (?:cell|corpuscular) volume",
+    "CBC": r"\b(?:cbc|fbc)\b|(?:full|complete) blood count|blood count",
+    "reticulocytes": r"retic",
+    "serum B12": r"serum|b12 level|level of b12",
+    "deep subcutaneous": r"sub-?cut|\bsc\b|\bsubq\b|under the skin",
+    "intramuscular": r"intra-?muscular|\bim\b|into the muscle",
+    "replenishment": r"replenish|loading|load(?:ing)? dose",
+    "maintenance": r"maint[ae]n",
+}
+_TERM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (term, re.compile(pattern)) for term, pattern in _TERM_WORDS.items())
 
 # Topics: the honest lead (bot/wording/general.py) plus the sourced facts that do apply.
 _TOPIC_PARTS: dict[str, tuple[str, ...]] = {

@@ -15,6 +15,11 @@ def rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def words(*alternatives: str) -> re.Pattern[str]:
+    """Any of the alternatives as whole words."""
+    return rx(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
 def pre(triggers: str, window: int, terminators: str) -> re.Pattern[str]:
     """A trigger followed by at most `window` words, none a terminator, up to the mention (end of `before`)."""
     return rx(rf"(?:^|\s)(?:{triggers})\b((?: (?!(?:{terminators})\b)\S+){{0,{window}}}) ?$")
@@ -172,8 +177,8 @@ DEICTIC = rx(
     r"(?:spots|hives|bumps|symptoms|palpitations)|right now|at the moment)\b"
 )
 # Inside a conditional, a present report: "what if I'm having a reaction?"
-PRESENT_INSIDE = rx(r"\b(?:i'm having|i am having|this is|it's|i'm in|i'm getting)\b")
-FIRST_PERSON = rx(r"\b(?:i|i'm|i've|me|my|mine|myself)\b")
+PRESENT_INSIDE = words("i'm having", "i am having", "this is", "it's", "i'm in", "i'm getting")
+FIRST_PERSON = words("i", "i'm", "i've", "me", "my", "mine", "myself")
 
 FIGURATIVE = rx(
     r"\b(?:(?:nearly|almost|practically) (?:fainted|died|passed out|collapsed|choked)(?: \S+){0,2}? (?:when|at|seeing|"
@@ -306,7 +311,7 @@ PAST_STATE = rx(
     r"\b(?:was|were|(?<!'ve )(?<!have )(?<!has )(?<!'s )had|felt|(?<!'ve )(?<!have )(?<!has )got|couldn't|could not|"
     r"did|used)\b"
 )
-CONJUNCTION = rx(r"\b(?:and|so|then|or|while|when)\b")
+CONJUNCTION = words("and", "so", "then", "or", "while", "when")
 # "Anaphylaxis - how likely?": a following clause that makes the symptom a general question.
 QUESTION_TAIL = rx(
     r"^(?:how (?:likely|common|rare|often)|is (?:it|that|this) (?:common|likely|rare|a side effect|a known side "
