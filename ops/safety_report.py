@@ -1,6 +1,7 @@
 """Figures of the deterministic safety detectors on the independent evaluation sets (tests/safety_eval/).
 
-`python -m ops.safety_report [--set-b|--set-c|--set-d] [--pipeline] [--misses]` prints, per set and per kind: red-flag
+`python -m ops.safety_report [--set-b|--set-c|--set-d|--set-e] [--pipeline] [--misses]` prints, per set and per
+kind: red-flag
 recall (urgent advice on the urgent set),
 checks and alarms on the check set, false alarms and checks on the non-urgent set; dose-change recall and
 false positives. The tests in tests/unit/test_safety_eval.py hold the same figures to their targets.
@@ -21,7 +22,8 @@ from services.conversation import SUSPECTED_EMERGENCY  # the classifier's suspic
 SETS = ROOT / "tests" / "safety_eval"
 SET_B = ROOT / "tests" / "safety_eval_b"  # written later; measured blind once, then used to improve the detector
 SET_C = ROOT / "tests" / "safety_eval_c"  # held out until 2026-12-02, then its misses were used too
-SET_D = ROOT / "tests" / "safety_eval_d"  # written last, never used to improve the detector: the held-out figures
+SET_D = ROOT / "tests" / "safety_eval_d"  # held out until 2026-12-03, then its misses were used too
+SET_E = ROOT / "tests" / "safety_eval_e"  # written last, never used to improve the detector: the held-out figures
 
 
 @dataclass
@@ -111,8 +113,8 @@ def main(show_misses: bool = False, folder=SETS) -> None:
 
 
 if __name__ == "__main__":
-    chosen = (SET_D if "--set-d" in sys.argv else SET_C if "--set-c" in sys.argv else SET_B if "--set-b" in sys.argv
-              else SETS)
+    chosen = next((folder for flag, folder in (("--set-e", SET_E), ("--set-d", SET_D), ("--set-c", SET_C),
+                                               ("--set-b", SET_B)) if flag in sys.argv), SETS)
     if "--pipeline" in sys.argv:  # the whole chat pipeline: the detector, then the classifier's suspicion
         from ops.nlu_report import Parser
         from ops.training import latest_model

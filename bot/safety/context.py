@@ -61,11 +61,14 @@ HIST_TRIGGERS = (
     r"infant|newborn|boy|girl|little (?:one|boy|girl)|young (?:child|kid|boy|girl|man|woman|adult|mum)|student|"
     r"schoolgirl|schoolboy|teenage \S+)|in (?:my |his |her |their )?(?:childhood|infancy|school days|student days)|"
     r"growing up|at (?:primary|secondary|high|junior) school|at (?:the age of|age) \d+|aged \d+|decades ago|"
-    r"when (?:i|he|she) was (?:a )?(?:toddler|infant|boy|girl|student|teen|at uni|at university|in school|in my teens)|"
+    r"when (?:i|he|she) was (?:really |very |so |first )?(?:anaemic|anemic|ill|poorly|sick|pregnant|younger|"
+    r"diagnosed|deficient|at my worst)|when (?:i|he|she) was (?:a )?(?:toddler|infant|boy|girl|student|teen|at uni|"
+    r"at university|in school|in my teens)|"
     r"before (?:being |getting |i got |i was |he was |she was )?(?:first )?diagnos\w*|before (?:my |the |his |her )?"
     r"(?:diagnosis|treatment)|prior to (?:being |getting )?(?:my |the |his |her )?(?:diagnos\w*|treat\w*|injections|"
     r"b12)|pre ?diagnosis|"
-    r"until (?:i|he|she) was diagnosed|before i knew|"
+    r"until (?:i|he|she) was diagnosed|before i knew|there was a time|died (?:of|from)|passed away (?:of|from|after)|"
+    r"in the (?:'?[5-9]0s|nineties|eighties|seventies|sixties)|"
     r"when (?:i|he|she) was (?:young|younger|little|small|a kid|a child|a baby|a teenager|pregnant|diagnosed|"
     r"first diagnosed|ill|at school|in hospital|anaemic|anemic|deficient|first|\d+)|"
     r"before (?:i|we|he|she) (?:was|were|got) (?:first )?diagnosed|before (?:my|the|his|her) diagnosis|"
@@ -85,10 +88,12 @@ HIST_TERMS = r"now|but|today|currently|right now|again|still|this morning|tonigh
 HISTORICAL = pre(HIST_TRIGGERS, 8, HIST_TERMS)
 HISTORICAL_AFTER = post(HIST_TRIGGERS, 8, HIST_TERMS)
 
+# "it's gone", "gone now": over; "gone stiff", "gone hoarse": a change, not an ending
+_GONE = r"gone(?= *$| (?:now|away|completely|totally|thank\w*|since|by|after|overnight|within|in|and|but|so|again|" \
+        r"already|off)\b)"
 RESOLVED_AFTER = post(
-    r"(?:has |have |had |is |'s |it's |it has |then |they've |it )?(?:gone(?! (?:blue|grey|gray|numb|weak|into|to|"
-    r"down|up|through|all|very|really|so|a bit|puffy|red|white|pale|funny|weird|tight|stiff|dead|limp|floppy|"
-    r"purple|worse|worse|bad|on))|went away|goes away|disappeared|resolved|settled|cleared|passed(?! out)|eased|"
+    rf"(?:has |have |had |is |'s |it's |it has |then |they've |it )?(?:{_GONE}|went away|goes away|disappeared|"
+    rf"resolved|settled|cleared|passed(?! out)|eased|"
     r"worn off|wore off|subsided|calmed down|died down|gone down|went down(?! (?:my|his|her|the|into|to))|"
     r"better now|fine now|ok now|okay now|over now|all gone|not anymore|anymore|any more|improved|has stopped|"
     r"stopped(?! breathing)|fine|ok|okay|alright|all right)",
@@ -97,9 +102,11 @@ RESOLVED_AFTER = post(
 RESOLVED_TAIL = rx(
     r"^(?:but |and |then |thankfully |luckily )?(?:(?:it|that|this|which|they|both|all|he|she|i|i'm|he's|she's|it's)"
     r"(?:'s| is| was| has| am|"
-    r" have| had| went| seems| seemed)? )?(?:(?:all |now |since |completely |totally )?(?:gone|went away|passed|"
-    r"settled|cleared|resolved|stopped|disappeared|eased|subsided|better|fine|ok|okay|alright|over)|"
-    r"(?:was |were )?(?:years|months|weeks|ages|a while|long) ago|(?:was |were )?(?:last (?:year|month|week|time)|"
+    rf" have| had| went| seems| seemed)? )?(?:(?:all |now |since |completely |totally )?(?:{_GONE}|went away|passed|"
+    r"settled|cleared|resolved|stopped|disappeared|eased|subsided|better|fine|ok|okay|alright|over)(?! (?:this "
+    r"morning|earlier|yesterday|before|until|till|last night|at (?:lunch|breakfast|dinner|\d))\b)|"
+    r"(?:was |were )?(?:about |around |roughly |nearly |over |some |a good |a few |many |\w+ )?(?:years|months|"
+    r"weeks|ages|a while|long) (?:ago|back)|(?:was |were )?(?:last (?:year|month|week|time)|"
     r"before (?:i|my)|when i was|as a child|back in|in (?:19|20)\d\d|a long time ago))"
 )
 
@@ -109,7 +116,9 @@ COND_TRIGGERS = (
     r"what if|(?<!as )(?<!know )(?<!sure )(?<!wonder )(?<!wondering )(?<!ask )(?<!asking )(?<!check )(?<!tell )"
     r"(?<!unsure )(?<!idea )(?<!certain )(?<!see )(?<!like )if(?! (?:this|it|that)(?:'s| is| could| might| feels)|"
     r" i'm having| i am having| these are| what i'm)|in case|incase|in the event|suppose|supposing|imagine|"
-    r"hypothetically|unless|should (?:i|you|he|she) (?:ever )?(?:get|have|develop|experience|notice|start)|"
+    r"hypothetically|unless|(?:worried|scared|afraid|frightened|nervous|anxious|concerned|terrified|paranoid) (?:that "
+    r")?(?:i|she|he|they|we|it|mum|dad) (?:could|might|will|would|may|'ll)|should (?:i|you|he|she) (?:ever )?(?:get|"
+    r"have|develop|experience|notice|start)|"
     r"what (?:should|do|would|will|can|could) (?:i|we|you) do (?:if|when|about)|what happens (?:if|when)|"
     r"what to do (?:if|when|about)|when (?:should|do|would) (?:i|we|you) (?:call|worry|go|seek|ring|phone)|"
     r"who (?:do|should) (?:i|we) (?:call|ring|contact)|(?<!how )would (?:i|it|that|this|b12)(?! be)|(?<!how )will "
@@ -139,12 +148,14 @@ GENERAL_TRIGGERS = (
     r"cyanocobalamin|cobalamin|vitamin b12|b12 (?:injections?|jabs?|shots?)|too much b12|(?:a|an|any|one|my) "
     r"(?:\S+ )?(?:injection|jab|shot|dose|ampoule)s?(?: like (?:this|that|mine))?)(?: \S+){0,2}? (?:get|"
     r"cause|give|trigger|lead to|result in|bring on|produce|make)|why (?:would|might|could)|how (?:quickly|fast|soon)|"
-    r"what (?:does|do|would|did) (?:a|an|the)?|what are(?: the)?|"
+    r"what (?:does|do|would|did) (?:a|an|the)?|what are(?: the)?|what(?:'s| is| exactly is)(?: an?)?(?=\s?$)|"
     r"signs of|symptoms of|signs and symptoms|warning signs?|watch (?:out )?for|look out for|keep an eye out for|"
     r"how (?:do|would|can|will|could|should) (?:i|you|we|someone|people) (?:know|tell|recognise|recognize|spot|"
-    r"identify)|how (?:common|likely|often|rare|serious|dangerous)|is it (?:common|usual|rare|possible|likely)|"
+    r"identify)|how (?:common|likely|often|rare|serious|dangerous)|how long (?:after|until|before)|is it (?:common|"
+    r"usual|rare|possible|likely)|"
     r"do (?:people|patients|many|most|some)|does anyone(?! else)|have you heard of|tell me about|"
-    r"information (?:on|about)|"
+    r"information (?:on|about)|(?:will|would|do|does|can|could|should) (?:the |these |my |b12 )?(?:\S+ )?(?:jabs?|"
+    r"injections?|shots?|b12|it|they) (?:help|fix|improve|cure|sort out|ease|reverse)|"
     r"explain|definition of|meaning of|difference between|what counts as|what causes|the leaflet|leaflet|"
     r"side effects?|(?:can|may|might|could) cause|causes|listed|i (?:read|heard|saw|have read|'ve read|was "
     r"reading)|(?:read|heard) (?:that|about|online)"
@@ -154,7 +165,8 @@ ANY_QUESTION_FRAME = rx(rf"(?:^|\s)(?:{COND_TRIGGERS}|{GENERAL_TRIGGERS})\b")
 GENERAL_AFTER = post(
     r"look like|looks like|(?<!\bi )(?<!\bi really )feel like|mean|a side effect|side effects?|"
     r"a common side effect|a known side effect|"
-    r"common|rare|an emergency|serious|dangerous|normal after|listed|a reason (?:to|for|not to)|reason to|grounds for|"
+    r"common|rare|an emergency|serious|dangerous|normal after|a sign|a symptom|a warning sign|listed|a reason (?:to|"
+    r"for|not to)|reason to|grounds for|"
     r"an excuse (?:to|for)|a problem for (?:b12|the injections?|my injections?)",
     5, HYPO_TERMS,
 )
@@ -177,7 +189,8 @@ DEICTIC = rx(
     r"(?:spots|hives|bumps|symptoms|palpitations)|right now|at the moment)\b"
 )
 # Inside a conditional, a present report: "what if I'm having a reaction?"
-PRESENT_INSIDE = words("i'm having", "i am having", "this is", "it's", "i'm in", "i'm getting")
+PRESENT_INSIDE = words("i'm having", "i am having", "this is", "it's", "i'm in", "i'm getting", "be having",
+                       "be getting")
 FIRST_PERSON = words("i", "i'm", "i've", "me", "my", "mine", "myself")
 
 FIGURATIVE = rx(
@@ -222,6 +235,22 @@ FIGURATIVE_MORE = rx(
     r"|\b(?:makes?|making|made) me (?:want to|wanna) (?:pass out|faint|collapse|scream|die)\b"
     r"|\bcollapse in a heap\b|\b(?:i'll|i will|i'd|i would|gonna|going to) (?:collapse|faint|pass out|have a heart "
     r"attack|have a stroke|have a fit)(?: \S+){0,2}? if\b"
+    r"|\b(?:will|'ll|would|'d|gonna|going to) (?:collapse|faint|pass out|have (?:a|an) (?:heart attack|stroke|fit|"
+    r"seizure|meltdown))(?: \S+){0,4}? (?:if|when|once)\b"
+    r"|\b(?:faint|fainted|pass out|passed out|collapse|collapsed|die|died)\w* (?:\S+ )?(?:from|of|with|in) (?:sheer )?"
+    r"(?:boredom|shock|surprise|embarrassment|laughing|laughter|how long|excitement|relief|the wait|the price)\b"
+    r"|\b(?:bank account|account|wallet|purse|budget|bank|finances|car|engine|printer|laptop|computer|phone|boiler|"
+    r"wifi) (?:is |'s )?(?:wheez\w*|chok\w*|gasping|dying|collaps\w*)\b"
+    r"|\b(?!(?:jab|injection|shot|b12|it|this|that|dose|medicine|medication|treatment|vitamin)\b)\w+(?: is| are|'s|"
+    r" keeps?)"
+    r" giving me (?:chest pains?|palpitations|a heart attack)\b|\benough to give (?:anyone|you|me|someone|a saint) a "
+    r"heart attack\b|\bgasping for (?:a |some )?(?:cuppa|tea|coffee|drink|pint|brew|fag|cigarette|wee|holiday|break)\b"
+    r"|\b(?:can|could) (?:barely|hardly) breathe (?:with|for) (?:work|all|the|this|how)\b"
+    r"|\b(?:writing|print|text|date|line|lines|label|mark|ink|number|smell|sound|light|colour|color|memory|hope|"
+    r"chance)\b(?: \S+){0,4}? (?:is |are |looks? |seems? )?(?:really |very |so |a bit |too )?faint\b"
+    r"|\bi (?:always |often |usually |tend to )?choke on (?:tablets|pills|capsules|them|big)\b"
+    r"|\bchok\w* (?:me|us|him|her) with (?:their|his|her|all|the)\b"
+    r"|\bnearly had a stroke (?:reading|looking at|hearing|seeing)\b"
     r"|\bchoking (?:my|the|our|his|her) (?:productivity|progress|life|work|motivation|creativity|brain|plans)\b"
 )
 FIGURATIVE_KEYED = (
@@ -272,7 +301,8 @@ MILD_AFTER = rx(
 )
 HABITUAL = rx(
     r"\b(?:sometimes|occasionally|now and (?:then|again)|from time to time|every so often|at times|often|usually|"
-    r"always|whenever|every time|on and off|off and on|when i (?:\S+ )?(?:exercise|walk|run|climb|go up|lie down|"
+    r"always|whenever|every time|on and off|at the sight of|when i see|off and on|when i (?:\S+ )?(?:exercise|walk|run|"
+    r"climb|go up|lie down|"
     r"bend|exert|rush|hurry|get up|stand up)|when (?:i|he|she) (?:\S+ )?(?:drink|eat|stand|lie|wake|sit up|get up|"
     r"have (?:coffee|tea|a coffee|alcohol|a drink)|see|look at)|"
     r"(?:i|he|she|they|mum|dad|husband|wife|partner|son|daughter|child|kid|baby|nan|gran|grandad|grandma|grandpa|"
@@ -328,6 +358,10 @@ EVENT = rx(
     r"can't|cannot|not breathing|stopped breathing|epi ?pens?|adrenaline|jext|emerade|auto ?injectors?|floor|ground|"
     r"went down|gone down|went over|how long|dark|black|jerk\w*|spasm\w*|fit)\b"
 )
+CHRONIC = rx(
+    r"\b(?:for (?:a long time|ages|years|months|a while now|as long as i can remember|donkey's years)|always have|"
+    r"always has|long[ -]standing|since i was (?:a )?(?:child|kid|teen|teenager|young|little|diagnosed))\b"
+)
 PHOBIA = rx(r"\b(?:needles?|the sight of|blood|blood tests?|injections make|jabs make)\b")
 
 HOUSEHOLD = frozenset(
@@ -339,7 +373,7 @@ OTHER = frozenset(
     "mate mates mate's pal pal's buddy buddy's "
     "friend friends neighbour neighbor colleague coworker boss aunt auntie uncle cousin niece nephew people patients "
     "patient woman man lady guy others everyone anybody anyone teacher member members client customer somebody's "
-    "dog cat pet puppy kitten horse "
+    "dog cat pet puppy kitten horse character characters bestie bff actor actress hero heroine "
     "friend's neighbour's colleague's".split()
 )
 PRONOUNS = frozenset("he she they him his her their he's she's they're them".split())

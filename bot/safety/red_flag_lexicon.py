@@ -34,7 +34,7 @@ _FILL = (
     r"seems?|up|and|my|his|her|their|the|its|it's|now|just|totally|completely|extremely|super|incredibly|"
     r"becoming|become|tighter|worse|horribly|badly|awfully|too|again|right|proper|this|that|all of a sudden|"
     r"slightly|mildly|somewhat|rather|fairly|pretty|tiny|to|abit|seem|seemed|properly|literally|getting|be|they|"
-    r"they're|it|appears|appear)"
+    r"they're|it|appears|appear|massively|hugely|visibly|rapidly|quickly|more)"
 )
 _F = rf"(?: {_FILL})*?"
 MY = r"(?:my|his|her|their|the|your|our|its|this)"

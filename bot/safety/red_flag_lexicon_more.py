@@ -71,12 +71,34 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"^\W*(?:help|help me|please help)\W+(?:my|his|her) (?:chest|heart)\b",
     )),
     ("breathing+", URGENT, _any(
-        r"\b(?:breath|breathe|breathing)\b(?: \S+){0,2}? (?:very |so |really )?(?:difficult|hard|struggle|struggling)\b"
+        r"\b(?:breath|breathe|breathing)\b(?! (?:exercises?|techniques?|tests?))(?: \S+){0,2}? (?:very |so |really )?"
+        r"(?:difficult|hard|harder|struggle|struggling|bad|terrible|awful|laboured|labored|rattly|rattling)\b"
         r"(?!.*\b(?:if|when|what|how)\b)",
+        r"\b(?:can't|cannot|couldn't|can not|unable to)(?: \S+){0,2}? (?:get|take|catch|draw) (?:a |my |"
+        r"in a )?(?:full |"
+        r"deep |proper |decent |whole )?breath\b",
+        r"\b(?:sucking|breathing|drawing|getting) (?:air |breath )?(?:in )?(?:through|thru) a (?:tiny )?straw\b",
+        r"\b(?:high pitched|whistling|squeaking|squeaky|crowing|wheezy|rasping) (?:noise|sound)\b.{0,30}\b(?:throat|"
+        r"breathe|breathing)\b",
+    )),
+    ("allergic_rash+", URGENT, _any(
+        r"\b(?:with|and|got|getting|covered in|full of) blisters\b",
+        r"\b(?:i'm|i am|he's|she's|he is|she is|they're|they are)(?: \S+)? (?:reacting|having a (?:bad |severe |"
+        r"serious |allergic )?reaction)\b(?= (?:\S+ )?(?:badly|right now|now)\b)",
     )),
     ("swelling+", URGENT, _any(
         r"\b(?:face|lips?|tongue|throat|neck|mouth|eyes?)\b(?: and (?:his |her |my )?(?:face|lips?|tongue|throat|neck|"
         r"mouth|eyes?))+ (?:are|is) (?:swelling|swollen|puffing up|blowing up)\b",
+        # "my lips are getting bigger by the minute", "lips went really big": growing now
+        r"\b(?:face|lips?|tongue|mouth|cheeks?|eyelids?)\b(?: (?:and|my|his|her|the|face|lips?|tongue|mouth|cheeks?|"
+        r"are|is|getting|got|gone|going|went|really|so|very|all|keep|keeps|look|looks))*? (?:bigger|larger|fatter|"
+        r"thicker|really big|so big|very big|huge)\b",
+        # "she's swelling up", "he is puffing up"
+        r"\b(?:he's|she's|they're|i'm|he is|she is|they are|i am) (?:all )?(?:swelling|puffing|blowing) up\b",
+    )),
+    ("seizure+", SEVERE, _any(
+        r"\b(?:has|have|'s|he's|she's|they've) been (?:fitting|seizing|convulsing|jerking uncontrollably|"
+        r"shaking uncontrollably)\b",
     )),
     ("fainting+", SEVERE, _any(
         r"\b(?:he|she|they|he's|she's|mum|mom|dad|\w+'s)\b(?: \S+){0,5}? (?:not|won't|isn't|can't|cannot) "
@@ -117,8 +139,10 @@ ANCHORS_MORE: dict[str, tuple[str, ...]] = {
     "blue_lips": ("blue", "purple"),
     # the later phrasings (names ending "+", reported as their category) are tried only near their own words
     "chest_pain+": ("chest",),
-    "breathing+": ("breath",),
-    "swelling+": ("swell", "swoll", "puff", "blow"),
+    "breathing+": ("breath", "straw", "noise", "sound"),
+    "allergic_rash+": ("blisters", "reacting", "reaction"),
+    "swelling+": ("swell", "swoll", "puff", "blow", "bigger", "larger", "fatter", "thicker", "big", "huge"),
+    "seizure+": ("fitting", "seizing", "convulsing", "jerking", "shaking"),
     "fainting+": ("wake", "waking", "rouse"),
     "sudden_weakness+": ("stroke", "numb", "weak", "heavy", "dead", "wonky", "lopsided", "droop", "dropped"),
     "confusion+": ("nonsense", "gibberish", "rubbish"),

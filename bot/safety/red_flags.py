@@ -58,6 +58,9 @@ _JUST_NOW = re.compile(r"\b(?:now|just|right now|(?:\d+|few|a few|ten|five|twent
 # A negation the pattern's gap swallowed ("i didn't faint"): a severe pattern carries its own ("not breathing").
 _NEGATED_INSIDE = re.compile(r"\b(?:didn't|did not|never|haven't|hasn't|wasn't|weren't|don't|doesn't)\b(?!.*\b(?:know|"
                              r"recogni|remember|respond|wake|move|work|stop|breath|make|feel))(?: \S+)? \S+$")
+_HAD_ONE = re.compile(r"(?<!'s )(?<!has )(?<!have )(?<!'ve )(?<!just )\bhad (?:a|an) ")
+_ONCE = re.compile(r"^ once\b(?! (?:more|again))")
+_NEAR_MISS = re.compile(r"\b(?:nearly|almost|practically) $")
 _WINDOW = 160  # characters of context either side of a symptom (or of a symptom word's anchor)
 _MAX_JUDGED = 25  # mentions judged per category in one message: a long message cannot make the screen slow
 
@@ -126,8 +129,8 @@ def _experiencer(before: str, matched: str) -> str:
         word = word[:-2] if word.endswith("'s") and word not in ctx.HOUSEHOLD else word
         if word in ctx.PRONOUNS:
             pronoun = True
-        elif word in ctx.PATIENT and index and words[index - 1] == "of":
-            continue  # "a friend of mine": the friend
+        elif word in ctx.PATIENT and index and words[index - 1] in ("of", "in", "on", "from"):
+            continue  # "a friend of mine": the friend; "the character in my book": the character
         elif word in ctx.PATIENT:
             if not pronoun:
                 return "patient"
@@ -175,6 +178,10 @@ def _judge(
         return None
     if ctx.HISTORICAL.search(before) or ctx.HISTORICAL_AFTER.search(after) or ctx.RESOLVED_AFTER.search(after):
         return None
+    if _PAST_VERB.search(matched) and _ONCE.match(after):
+        return None  # "my lips swelled once after shellfish": one past episode
+    if _PAST_VERB.search(matched) and _NEAR_MISS.search(before) and not ctx.CURRENT.search(clause):
+        return CHECK  # "I nearly collapsed at work": it passed; ask whether it is happening now
     if _SINCE_THEN.search(before):
         return None  # "since his heart attack": the event is what time is counted from
     if tail and (ctx.RESOLVED_TAIL.match(tail) or (ctx.QUESTION_TAIL.match(tail) and not ctx.REPORT.search(clause))):
@@ -215,6 +222,8 @@ def _judge(
         return None  # "my brother has seizures", "my mum gets dizzy in the mornings": a condition, not an event now
     if level == CHECK and ctx.APOLOGY.match(clause) and match.re is _VAGUE_MIND:
         return None  # "sorry, I'm a bit muddled today": an apology for the conversation
+    if level == CHECK and not current and ctx.CHRONIC.search(clause + " " + tail):
+        return None  # "my legs have been weak and wobbly for a long time": known, not new
     if level == CHECK or check_only:
         return CHECK
     near = " ".join(before.split()[-3:] + [matched])
@@ -226,7 +235,7 @@ def _judge(
         governing = ctx.CONJUNCTION.split(before)[-1][-30:]  # the verb of this symptom, not of another clause part
         if ctx.PAST_STATE.search(governing + matched) and not ctx.EVENT.search(matched):
             return CHECK
-        if re.search(r"\bhad (?:a|an) ", before[-12:] + matched):  # "I had a seizure": when? ask.
+        if _HAD_ONE.search(before[-12:] + matched):  # "I had a seizure": when? ask. ("Mum's had a seizure": now)
             return CHECK
     elif ctx.GRADUAL.search(clause) and level != SEVERE:
         return CHECK

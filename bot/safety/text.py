@@ -351,7 +351,7 @@ def _decode_leet(token: str) -> str:
     for letters in product(*options):
         word = "".join(letters)
         fixed = word if word in DOMAIN_WORDS else _repair_word(word)
-        if fixed in DOMAIN_WORDS or " " in fixed:
+        if fixed in DOMAIN_WORDS or fixed in GLUE_WORDS or " " in fixed:
             return fixed
     return token
 

@@ -52,6 +52,6 @@ GLUE_WORDS = frozenset(
     """
     i im my is are of so not no to it in up out a the and can cant all over me short feel feels feeling hard
     get air getting am very really have has got going gone keep went just after and it wont stop this two week
-    sore tight swollen
+    sore tight swollen bad badly talk speak
     """.split()
 )
