@@ -205,6 +205,55 @@ CHANGE = (
 CHANGE = (*CHANGE, rf"\b(?:my|the|his|her|\S+'s) (?:\S+ )?(?:{DOSE}|dosage|strength) (?:brought|put|moved|knocked|"
           r"turned|taken|pushed|changed|increased|decreased|reduced|lowered|raised|upped|dropped)(?: (?:up|down|back))?"
           r" (?:to|up|down)\b")
+# Later phrasings (safety set D, used): lengths of a phase, making it every N, early doses taken, half strength,
+# another person's product, routes and products swapped, all at once, supplements with the jabs.
+CHANGE = (*CHANGE,
+          r"\b(?:extend|lengthen|prolong|shorten|cut short) (?:the |my |his |her |their )?(?:loading|weekly|"
+          r"replenishment|maintenance|course|phase|treatment|jabs|injections)\b",
+          r"\bmake (?:it|them|mine|his|hers) (?:every|fortnightly|weekly|monthly|daily|more often|less often|stronger|"
+          r"weaker|bigger|smaller|higher|lower)\b",
+          r"\b(?:drop|go|move|switch|change|come) (?:down )?to half\b|\bhalf (?:the )?strength\b",
+          r"\b(?:take|have|get|do) (?:my |the |this )?(?:\S+ )?one early\b",
+          r"\b(?:drop|put|move|switch|swap|step|take) (?:me|him|her|them|us) (?:down |up |back |over )?(?:to|onto) "
+          r"(?:fortnightly|weekly|monthly|daily|every|once|\d|one|two|tablets|the spray|a spray)",
+          r"\bstop (?:at|after) (?:\d|one|two|three|four|five|six|the (?:loading|weekly|first))",
+          r"\b(?:daily|every day) (?:injections?|jabs?|shots?|doses?)\b",
+          r"\binstead of (?:on )?(?:a |the |my )?schedule\b|\bwhen i feel (?:tired|rubbish|bad|low|it)\b",
+          r"\b(?:do|have|take|get) (?:all|both) (?:\d|two|three|of them|the)(?: \S+){0,3}? (?:this|in one|at once|"
+          r"together|same|in a)\b",
+          r"\b(?:all|both) (?:the |my )?(?:\S+ )?(?:doses|injections|shots|jabs) (?:in one go|at once|together|in one "
+          r"day)\b",
+          r"\b(?:go|move|switch|drop) (?:down |up )?to (?:once|one|1|twice|two|2) (?:a|per) (?:year|month|week)\b",
+          r"\b(?:change|switch|swap|move|go) from (?:deep )?(?:subcutaneous|intramuscular|sub ?cut|sc|im|the muscle|"
+          r"under the skin) to\b",
+          r"\bswitch (?:him|her|me|them|us)(?: over)?\b",
+          r"\b(?:ditch|drop|bin) (?:the |my |his |her )?(?:jabs|injections|shots)\b",
+          r"\b(?:\d|two|three) (?:injections|shots|jabs|doses) (?:a |per |each |every )?(?:month|monthly|week|"
+          r"weekly)\b",
+          r"\bcombine (?:my |the |his |her )?(?:\S+ )?(?:jabs?|injections?|shots?) with\b",
+          r"\binstead of mine\b",
+          r"\bon top of (?:my|the|his|her) (?:\S+ )?(?:shots|injections|jabs|prescribed|prescription)\b",
+          r"\b(?:extra|more|additional|high dose) (?:\S+ ){0,3}?(?:pills|tablets|supplements?) (?:with|on top|as well|"
+          r"alongside)\b",
+          )
+STRONG = (*STRONG,
+          r"\bi (?:took|had|did|gave myself|injected) (?:the|my|it|a|this) (?:\S+ )?(?:\d+|a few|two|three|couple of|"
+          r"a) "
+          r"(?:days?|weeks?) early\b",
+          r"\b(?:use|used|using|swap|swapped|switch|switched|take|took|taking|share|sharing)(?: \S+){0,2}? (?:my )?"
+          r"(?:friend|mum|dad|partner|husband|wife|neighbour|neighbor|sister|brother|son|daughter)'s (?:\S+ )?"
+          r"(?:cyanocobalamin|hydroxocobalamin|b12|ampoules?|injections?|shots?|jabs?|prescription|medicine|meds)\b",
+          r"\bshare (?:my|his|her) (?:\S+ )?(?:prescription|shots|injections|ampoules|b12|jabs)\b",
+          r"\b(?:we|he|she|they)(?:'ve| have|'s| has) (?:stopped|quit|given up) (?:them|the (?:jabs|injections|shots)|"
+          r"it|his|her)\b",
+          r"\bdoubled up\b",
+          )
+CUES = (*CUES,
+        r"\bok if (?:i|we|he|she)\b",
+        r"\b(?:is|was) (?:that|it|this) (?:bad|dangerous|a problem|ok|okay|fine|safe|alright|all right)\b",
+        r"\b(?:that's|thats|that is) (?:ok|okay|fine|alright|safe)\b|(?:^| )(?:ok|okay|fine|alright)$",
+        r"\bwe (?:would like|want|'d like|wanna|need)\b",
+        )
 # Carrying medicine is not taking it: "can I take a load of ampoules with me on the plane?"
 CARRY = re.compile(r"\b(?:with me|on (?:the )?(?:plane|flight)|in my (?:bag|luggage|case|suitcase)|hand luggage)\b")
 

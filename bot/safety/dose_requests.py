@@ -46,7 +46,7 @@ _HAS_DOSE = re.compile(rf"\b{_DOSE}\b")
 # Change phrases that only count with a request cue ("can I", "I want", "please"...), so general questions
 # such as "is a higher dose better?" stay with the general intents.
 _CHANGE = _any(
-    r"\b(?:doubl(?:e|ing)|tripl(?:e|ing))\b(?![ -]check)",
+    r"\b(?:doubl(?:e|ing)|tripl(?:e|ing))\b(?![ -](?:check|book|booked|booking|click|the thanks|thanks))",
     rf"\b(?:more|extra|additional|another|bigger|larger|stronger|higher|increased|heavier|several|multiple|top ?up|"
     rf"(?<!next )(?<!my )(?<!last )(?<!first )(?:two|2|three|3)){_MODIFIER_GAP} {_DOSE}\b",
     rf"\b(?:less|fewer|lower|smaller|weaker|reduced|decreased|half|halved|lighter){_MODIFIER_GAP} {_DOSE}\b",
@@ -61,7 +61,9 @@ _CHANGE = _any(
     r"interval)\b",
     r"(?<!pick )(?<!picked )(?<!set )\bup (?:my|the) (?:doses?|dosage|shots?|injections?|jabs?|b12|amount)\b",
     r"\b(?:increase|decrease|reduce|cut (?:down|back)|lower it|up it)\b",
-    r"\bskip(?:s|ping)?\b",  # "skipped" is a missed dose being reported, not a request
+    # "skipped" is a missed dose being reported, not a request; "skip the queue" is not a dose
+    r"\bskip(?:s|ping)?\b(?! (?:the (?:queue|line|jargon|small talk|chat|chit chat|details|intro|part|bit|"
+    r"waffle)|to\b|ahead))",
     rf"\b(?:stop|stopping|quit|quitting|discontinue|discontinuing|pause|pausing|come off|coming off|get off|"
     rf"give up|finish|finishing|end|ending|drop|dropping|cut short)(?: (?:the|my|these|those|all|taking|"
     rf"having|getting|doing|with|b12|weekly|monthly|maintenance|replenishment|rest|of))*? "
@@ -181,7 +183,8 @@ _SELF_ADJUSTED = _any(
     r"\bi(?:'ve| have)? (?:just |accidentally |already |mistakenly |by mistake |kind of |sort of )*(?:took|taken|"
     r"injected|gave myself|given myself|did|done|used)(?: \S+){0,3}? (?:a double|double|an extra|extra|another|"
     r"a second|second|two|2|three|3|higher|bigger|twice|more|both|a higher|a bigger)\b",
-    rf"\bi(?:'ve| have)? (?:just |accidentally |already |mistakenly )*had (?:an extra|a double|double|extra|two "
+    rf"\bi(?:'ve| have)? (?:just |accidentally |already |mistakenly )*had (?:an extra(?! (?:blood|lab|test|"
+    rf"appointment|check|copy|letter))|a double|double|extra|two "
     rf"{_DOSE}(?: \S+)? (?:today|in one day|at once|together|back to back))\b",
     r"\bi(?:'ve| have)? (?:just |accidentally |already |mistakenly |went and )*(?:doubled|tripled|increased|upped|"
     r"reduced|halved|lowered|cut down|cut back|stopped|changed|adjusted|spaced out|spread out)(?: \S+){0,2}? "
