@@ -268,7 +268,9 @@ _REPORT = re.compile(r"\b(?:had|have|got|get|getting|did|done|received|given|gav
 _FINAL = re.compile(
     r"\b(?:(?:last|final)\b(?:(?!\b(?:was|did|had|got)\b).){0,30}\b(?:is|be|will|planned|due|going)\b"
     r"|(?:is|be|when'?s|whens)\b.{0,25}\b(?:last|final)\b"
-    r"|when (?:does|do|will) (?:it|they|this|the \w+) (?:stop|end|finish)|(?:stop|end|finish)(?:es)? when)",
+    r"|when (?:does|do|will) (?:it|they|this|the \w+) (?:stop|end|finish)|(?:stop|end|finish)(?:es)? when"
+    r"|^\W*(?:and |so |ok )?(?:the|my) (?:very )?(?:last|final) (?:one |injection |jab |shot |dose )?of (?:the|my|them|"
+    r"those)\b(?!.*\b(?:was|were|had|given)\b))",
     re.IGNORECASE)
 _UPCOMING = re.compile(r"\b(?:from now|next|upcoming|coming|ahead|future|still to come|left)\b", re.IGNORECASE)
 

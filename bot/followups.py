@@ -19,7 +19,8 @@ _NEXT_ONE = re.compile(
     r"the one after|next after that)\b|^\W*(?:and |so |ok )?after\W*$", re.IGNORECASE)
 _AFTER_THOSE = re.compile(r"\bafter (?:those|them|these|all (?:of )?(?:those|them|these)|the weekly ones|"
                           r"the last one)\b", re.IGNORECASE)
-_LAST_ONE = re.compile(r"^\W*(?:and |so |ok )?(?:the |my )?(?:last|final) (?:one|jab|shot|injection|dose)?\W*$",
+_LAST_ONE = re.compile(r"^\W*(?:and |so |ok )?(?:the |my )?(?:last|final)(?: one| jab| shot| injection| dose)?(?: of "
+                       r"(?:the|my|them|those)(?: [\w-]+){0,5})?\W*$",
                        re.IGNORECASE)
 _HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)
 # after a glossary word: "so how long is mine?", "and when's mine", "am I having that one?", "do I have that?"
@@ -32,6 +33,9 @@ _WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|bu
 _MORE = re.compile(r"\b(?:tell me more|more (?:info|information|detail|details)|go on|explain more|"
                    r"can you explain|what else)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"^\W*(?:so |and )?how long(?: for| then| is that)?\W*$", re.IGNORECASE)
+# "how many is that then" after the last weekly date: the count still to go
+_HOW_MANY_THAT = re.compile(r"^\W*(?:so |and |ok )?how many(?: is that| will that be| does that make| are there| more)?"
+                            r"(?: then| left| to go| altogether| in total)?\W*$", re.IGNORECASE)
 _WHAT_DO = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now)\b", re.IGNORECASE)
 _WHO_ASK = re.compile(r"\b(?:who (?:do|should|can) i (?:ask|call|contact|talk to|speak to)|who to (?:ask|call))\b",
                       re.IGNORECASE)
@@ -103,6 +107,8 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup("report_missed_dose" if topic != "request_dose_change" else topic)
     if _WHEN_AGAIN.search(text) and topic in PLAN_INTENTS:
         return Followup(topic if topic in _DATED else "ask_next_injection")  # "when is it?", "what's the date again"
+    if _HOW_MANY_THAT.search(text) and topic in ("ask_weekly_duration", "ask_next_injection", "ask_my_plan"):
+        return Followup("ask_weekly_duration")
     if _HOW_LONG.search(text):
         # after the maintenance answer, "so how long?" asks how long it goes on (the course answer says)
         return Followup("ask_weekly_duration" if topic in ("ask_next_injection", "ask_my_plan", "ask_weekly_meaning",
@@ -140,10 +146,17 @@ class DateQuestion:
     count: int = 1
     weekday: int | None = None
     how_often_now: bool = False
+    after_today: bool = False  # "after today when is the next one": not today's injection
+
+
+_AFTER_TODAY = re.compile(r"\b(?:after today|other than today|apart from today|besides today|not (?:counting |"
+                          r"including )?today|after today's|after this one)\b")
 
 
 def read_date_question(text: str) -> DateQuestion:
     lowered = text.lower()
+    if _AFTER_TODAY.search(lowered):
+        return DateQuestion(after_today=True)
     if _HOW_OFTEN_NOW.search(lowered):
         return DateQuestion(how_often_now=True)
     weekday = _WEEKDAY.search(lowered)

@@ -39,6 +39,7 @@ from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, QUEST
 
 MAX_QUESTIONS = 3  # questions answered from one message
 CONTEXT_GUESS = 0.2  # an unsure plan question right after a plan answer is answered, not clarified
+UNSURE_HELP = 0.6  # "help" this unsure is read for a question like an unsure message
 CONFIDENT = 0.9  # a classification this sure is not overridden by a follow-up that only repeats the topic
 _WHY_QUESTION = re.compile(r"^\W*(?:but |and |so |ok |okay )?(?:why|how come)\b", re.IGNORECASE)
 _DATES = re.compile(r"\b(?:dates?|days|when)\b", re.IGNORECASE)
@@ -98,8 +99,8 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
     if (intent not in PLAN_INTENTS and not turn.from_button and asks_about_day(text)
             and (ctx.topic in PLAN_INTENTS or intent in (FALLBACK_INTENT, "out_of_scope"))):
         intent = "ask_next_injection"  # "what about Friday 11 Dec?" after "is there one on Saturday?"
-    if intent == FALLBACK_INTENT and not turn.from_button:
-        intent = _unsure(turn, text, ctx) or intent
+    if (intent == FALLBACK_INTENT or (intent == "help" and turn.confidence < UNSURE_HELP)) and not turn.from_button:
+        intent = _unsure(turn, text, ctx) or intent  # "how is it given, like where" is not a request for the menu
     if intent in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
         return [Question(intent, turn.text, Followup(intent, why=True))]  # "why under the skin and not the muscle?"
     if intent == "ask_term_meaning" and len(terms := terms_named(text)) > 1:
@@ -139,6 +140,10 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
         return "ask_term_meaning"  # "wat is MMA? its on my blood form"
     if asks_dose_amount(text):
         return "ask_my_product"  # "and how much each time?": the documented dose
+    if route_question(text):
+        return "ask_my_product"  # "how is it given, like where"
+    if asks_final_date(text) and (ctx.topic in PLAN_INTENTS or is_personal(text)):
+        return "ask_weekly_duration"  # "and the last of the every other day ones?"
     if asks_test_elsewhere(text):
         return "ask_lab_preparation"  # "can I get the FBC done at my GP instead?": the clinic decides
     if asks_upcoming_dates(text) and _DATES.search(text) and (ctx.topic in PLAN_INTENTS or ctx.topic == "ask_calendar"

@@ -114,7 +114,9 @@ _ABOUT_DAY = re.compile(
     rf"have i got (?:one|an? (?:injection|jab|shot))|any (?:injection|jab|shot)s?|is (?:it|there))\b.{{0,20}}\b"
     rf"(?:on |for |this |next )?(?:{_DAY})\b"
     rf"|\b(?:is|are) (?:{_DAY}) (?:an? |my )?(?:injection|jab|shot|b12)(?: day)?\b"
-    rf"|^\W*(?:and |ok |so )?(?:what|how) about (?:on )?(?:this |next )?(?:{_DAY})\b",
+    rf"|^\W*(?:and |ok |so )?(?:what|how) about (?:on )?(?:this |next )?(?:{_DAY})\b"
+    rf"|^\W*(?:and |ok |so |or )?(?:on |for )?(?:the )?(?:this |next )?(?:{_DAY})(?:,? (?:the )?(?:{_DAY}))?"
+    rf"(?:,? \d{{4}})?\W*$",
     re.IGNORECASE)
 
 
@@ -166,8 +168,8 @@ def topic_followup(text: str, topic: str | None) -> str | None:
 _DOSE_QUESTION = re.compile(
     r"\bwhat (?:dose|strength|amount)\b.{0,30}\b(?:should|would|do you|ought|need|best)\b|\b(?:should|could) i "
     r"(?:be on|have|take|get) (?:a )?(?:higher|lower|bigger|smaller|stronger|different|more|less)\b|"
-    r"\bhow much (?:b12 |of it )?should (?:i|he|she|we) (?:be )?(?:on|take|taking|have|having|get|getting|inject|"
-    r"injecting|use|using)\b", re.IGNORECASE)
+    r"\bhow (?:much|many (?:mcg|micrograms?|mg|milligrams?|ml|units))(?: b12| of it)? should (?:i|he|she|we|they) "
+    r"(?:be )?(?:on|take|taking|have|having|get|getting|inject|injecting|use|using)\b", re.IGNORECASE)
 
 
 def asks_for_a_dose(text: str) -> bool:
@@ -209,6 +211,9 @@ def terms_named(text: str) -> list[str]:
 _LAB_WORDS = re.compile(r"\b(?:tests?|bloods?|blood work|bloodwork|labs?|fbc|cbc|mcv|serum|mma|homocysteine|"
                         r"recheck|re-check)\b", re.IGNORECASE)
 _ROUTE = re.compile(r"\b(?:muscle|intramuscular|under the skin|subcutaneous|sub-?cut|route)\b", re.IGNORECASE)
+# "how is it given, like where", "does it go in the muscle?": the documented route
+_HOW_GIVEN = re.compile(r"\b(?:how|where) (?:is|are|do|does) (?:it|they|mine|the (?:injection|jab|shot)s?) (?:get )?"
+                        r"(?:given|injected|go|done|put in)\b", re.IGNORECASE)
 _NEXT_SHOT = re.compile(r"\b(?:next (?:one|jab|shot|injection|dose)|when'?s the next|whens the next|"
                         r"when is the next)\b", re.IGNORECASE)
 _REASSESS = re.compile(r"\breassess\w*|\breview(?:ed)?\b", re.IGNORECASE)
@@ -229,8 +234,11 @@ _DEFINE_BEFORE = re.compile(
     r"by|explain|never heard of|(?:the )?same (?:thing )?as|different (?:from|to)|difference between)\s+"
     r"(?:even |actually |exactly |really )?(?:is |are )?(?:an? |the |this |that )?", re.IGNORECASE)
 _WHAT_THAT = (r"(?:what(?: \w+)? (?:is|are) (?:that|it|this|they|those)|what(?:'s| is) that|what does "
-              r"(?:that|it|this) mean)")
-_DEFINE_AFTER = re.compile(rf"\b{_WHAT_THAT}\b|\b(?:mean|means|stand for|stands for)\b", re.IGNORECASE)
+              r"(?:that|it|this) (?:even |actually |really )?mean)")
+_DEFINE_AFTER = re.compile(rf"\b{_WHAT_THAT}\b|\b(?:mean|means|stand for|stands for|short for)\b|\b(?:the same "
+                           r"(?:thing|test|as)|same thing|(?:a )?different (?:test|thing|from|to)|is (?:that|it) "
+                           r"different)\b", re.IGNORECASE)
+_WHAT_THAT_LAST = re.compile(rf"\b{_WHAT_THAT}\W*$", re.IGNORECASE)
 _WHAT_THAT_IS = re.compile(rf"^\W*(?:so |and |but )?{_WHAT_THAT}\b", re.IGNORECASE)
 
 
@@ -250,7 +258,10 @@ def defines_term(text: str) -> bool:
             continue
         if any(term_for(" ".join(words[:n])) for n in range(1, min(len(words), 3) + 1)):
             return True
-    return bool(term_for(text)) and bool(_DEFINE_AFTER.search(text)) and not _OWN_DATES.search(text)
+    if not term_for(text):
+        return False
+    # "my letter says I move to maintenance next, what does that even mean": asked outright, whatever "my" says
+    return bool(_WHAT_THAT_LAST.search(text)) or (bool(_DEFINE_AFTER.search(text)) and not _OWN_DATES.search(text))
 
 
 # "how much is in each injection", "how much do I get each time": the documented dose, not a cost
@@ -306,7 +317,7 @@ def own_test_date(text: str) -> bool:
 
 
 # "can I get the FBC done at my GP instead": where the test is done (the clinic decides)
-_ELSEWHERE = re.compile(r"\b(?:at|from|with|by) (?:my|the|a|our|his|her) (?:local )?(?:gp|surgery|doctor'?s?|"
+_ELSEWHERE = re.compile(r"\b(?:at|from|with|by) (?:my|the|a|our|his|her) (?:own )?(?:local )?(?:gp|surgery|doctor'?s?|"
                         r"pharmacy|chemist|practice|health cent(?:re|er)|walk-in)\b|\b(?:somewhere else|elsewhere|"
                         r"closer to home)\b", re.IGNORECASE)
 
@@ -321,8 +332,9 @@ def next_shot(text: str) -> bool:
 
 def route_question(text: str) -> bool:
     """ "is it in the arm muscle or under the skin?": the documented route (not self-injection)."""
-    return bool(_ROUTE.search(text or "")) and bool(re.search(r"\bis (?:it|that|mine|this)\b", text or "",
-                                                                re.IGNORECASE))
+    text = text or ""
+    return bool(_HOW_GIVEN.search(text)) or (bool(_ROUTE.search(text)) and bool(
+        re.search(r"\b(?:is|does) (?:it|that|mine|this)\b", text, re.IGNORECASE)))
 
 
 _THANKS_AND = re.compile(r"^\W*(?:thanks?|thank you|cheers|ta|ok(?:ay)?|great|lovely)\W+(?:and|also|now)\W+(.+)$",

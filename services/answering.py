@@ -66,6 +66,8 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
     question = read_date_question(turn.text or "") if followup is None else None
     if intent == "ask_next_injection":
         which = followup.which if followup else question.which
+        if question and question.after_today and facts.status.upcoming[:1] == (turn.today,):
+            which += 1  # the last weekly one is today: the one after it
         if question and question.how_often_now:
             return plan_words.maintenance_plan(facts, how_often_now=True)
         day = asked_day(turn.text or "", turn.today) if question and asks_about_day(turn.text or "") else None

@@ -28,6 +28,7 @@ ASKED_BESIDE = 0.05  # a plan question ranked this high beside identity details 
 _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now|help me|please help)\b",
                        re.IGNORECASE)
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
+_DEFICIENCY_LIKE = {"sudden_weakness", "confusion"}  # checks a returning deficiency symptom can look like
 _STATIC = {
     "greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
     "bot_challenge": "utter_iamabot", "help": "utter_help", "out_of_scope": "utter_out_of_scope",
@@ -74,7 +75,9 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
         reply.say(words.WHEN_URGENT)
         ctx.topic = "report_symptoms_worse"
         return None
-    if screen and screen.check:
+    if screen and screen.check and not (screen.worsening and screen.check.category in _DEFICIENCY_LIKE):
+        # "his legs feel weird and wobbly again": a known symptom back is the worsening answer (which says when
+        # to seek urgent care), not a check question about a sudden weakness
         return _ask_check(screen.check.category, turn, ctx, reply)
     if turn.suspected_emergency >= SUSPECTED_EMERGENCY:  # the classifier's suspicion alone: ask, never alarm
         return _ask_check(None, turn, ctx, reply)

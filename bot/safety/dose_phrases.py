@@ -232,6 +232,8 @@ CHANGE = (*CHANGE,
           r"weekly)\b",
           r"\bcombine (?:my |the |his |her )?(?:\S+ )?(?:jabs?|injections?|shots?) with\b",
           r"\binstead of mine\b",
+          r"\b(?:want|make|need|prefer|like) (?:them|it|mine|my (?:\S+ )?(?:jabs|injections|shots)) (?:monthly|weekly|"
+          r"fortnightly|every (?:month|week|fortnight|\d)|more often|less often)\b",
           r"\bon top of (?:my|the|his|her) (?:\S+ )?(?:shots|injections|jabs|prescribed|prescription)\b",
           r"\b(?:extra|more|additional|high dose) (?:\S+ ){0,3}?(?:pills|tablets|supplements?) (?:with|on top|as well|"
           r"alongside)\b",

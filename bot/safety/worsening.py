@@ -33,6 +33,8 @@ _PATTERNS = (
     re.compile(rf"\b(?:more|even more|much more) (?P<symptom>{_SYMPTOM})\b(?: \S+){{0,2}}? (?:than|again|lately|"
                r"now|every)\b"),
     re.compile(rf"\b(?P<symptom>{_SYMPTOM}) (?:is |are )?(?:worse|back)\b"),
+    re.compile(r"\b(?:(?:i|he|she|they) (?:feel|feels|felt|am feeling|'m feeling|is feeling|'s feeling) (?:much |even "
+               r"|a lot |far |a bit )?worse|worse not better|worse instead of better)\b"),
     re.compile(r"\b(?:getting worse not better|gone downhill|going downhill|feeling worse|wearing off|(?:i'm|i am) "
                r"(?:getting|feeling) worse)\b"),
 )
@@ -43,7 +45,7 @@ _NOT = re.compile(
 )
 _CUE = re.compile(r"worse|back|spread|again|more|return|creep|climb|travel|going up|moved|moving|downhill|wearing")
 _NEGATED_INSIDE = re.compile(r"\b(?:not|isn't|aren't|hasn't|haven't|no|never|won't|doesn't)\b")
-_NOT_AFTER = re.compile(r"^(?: \S+){0,3} (?:not|no longer|anymore)\b")
+_NOT_AFTER = re.compile(r"^(?: \S+){0,3} (?:not|no longer|anymore)\b(?! better)")
 
 
 def worsening_symptom(clauses: tuple[str, ...]) -> str | None:

@@ -372,6 +372,9 @@ def my_plan(facts: PlanFacts) -> PlanAnswer:
                 f"{format_date(s.replenishment_dates[-1])}" if s.replenishment_planned
                 else f"from {format_date(rep.starts_on)} until your reassessment")
         parts.append(f"First phase: {rep.dose} {every(rep.every)}, {span}; {s.replenishment_given} given so far.")
+        still = [d for d in s.upcoming if s.replenishment_dates and d <= s.replenishment_dates[-1]]
+        if s.current_phase == "replenishment" and 1 < len(still) <= 12:
+            parts.append(f"Still to come in this phase: {', '.join(format_date(d) for d in still)}.")
     parts.append(_maintenance(s))
     if not s.maintenance_after_reassessment:
         parts.append(_reassessment(s))
