@@ -47,6 +47,9 @@ _LIST = re.compile(r"\b(?:all (?:(?:of )?(?:my|the) )?(?:upcoming |future |remai
                    r"next (?:few|couple|two|three|four|2|3|4)|dates|(?:which|what) (?:actual |exact )?days)\b",
                    re.IGNORECASE)
 _COUNT = re.compile(r"\bnext (two|three|four|five|six|2|3|4|5|6)\b", re.IGNORECASE)
+# "the date of my first one and the one after": two dates
+_AND_THE_ONE_AFTER = re.compile(r"\b(?:first|next) (?:one|injection|jab|shot|dose)\b.*\band (?:the )?(?:one )?after\b",
+                                re.IGNORECASE)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _ORDINAL = re.compile(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\b", re.IGNORECASE)
 _ORDINALS = {"second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
@@ -78,6 +81,11 @@ class Followup:
     why: bool = False
 
 
+_PREP = re.compile(r"\b(?:fast|fasting|eat|eating|drink|drinking|prepare|preparing|breakfast)\b", re.IGNORECASE)
+_MINE_THEN = re.compile(r"^\W*(?:ok\W*|okay\W*|so |and |well )?(?:what|how) about (?:mine|me|my own|for me)\b"
+                        r"(?: then)?\W*$", re.IGNORECASE)
+
+
 def is_short(text: str) -> bool:
     return len(text.split()) <= SHORT_FOLLOWUP_WORDS
 
@@ -94,7 +102,7 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup(topic, why=True)
     if _MORE.search(text):
         return Followup(topic, more=True)
-    if topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") and _MINE.search(text):
+    if topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") and _MINE.search(text) and not _PREP.search(text):
         return Followup(TERM_PLAN[ctx.term or ""])  # "so how long is mine?" after "replenishment" was explained
     if ordinal := _ORDINAL.search(text) if topic in ("ask_next_injection", "ask_weekly_duration") else None:
         return Followup("ask_next_injection", which=_ORDINALS[ordinal.group(1).lower()])  # "and the second one?"
@@ -124,7 +132,13 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup(topic)
     if _AND_WHAT_ABOUT.search(text) and topic in GENERAL_INTENTS and not _NEXT_ONE.search(text):
         return Followup(topic)  # "and homocysteine?" after a glossary answer: the same question, new words
+    if _MINE_THEN.search(text) and topic in PLAN_INTENTS:
+        return Followup(topic)  # "ok, what about mine then" after "I can only show your own plan"
+    if _WHAT_DO.search(text) and topic == "ask_next_lab_check":
+        return Followup("request_human")  # "I never had them. what should I do": the care team rebooks
     if _NEXT_ONE.search(text):
+        if topic not in PLAN_INTENTS and ctx.plan_topic in ("ask_next_injection", "ask_maintenance_plan"):
+            topic = ctx.plan_topic  # "next jab and what MCV means" then "and the one after that?"
         if topic == "ask_next_injection":
             return Followup(topic, which=ctx.date_index + 1)
         if topic == "ask_weekly_duration":
@@ -165,6 +179,8 @@ def read_date_question(text: str) -> DateQuestion:
         return DateQuestion(weekday=next(i for i, d in enumerate(WEEKDAYS) if d.startswith(prefix)))
     if weekday and re.search(r"\bmean\b", lowered):
         return DateQuestion(count=4)
+    if _AND_THE_ONE_AFTER.search(lowered):
+        return DateQuestion(count=2)
     if count := _COUNT.search(lowered):
         word = count.group(1)
         return DateQuestion(count=int(word) if word.isdigit() else _NUMBERS[word])

@@ -16,9 +16,12 @@ from bot.reading import (
     after_dismissal,
     after_thanks,
     asks_about_day,
+    asks_care_team,
     asks_dose_amount,
     asks_for_a_dose,
     asks_meaning_of_term,
+    asks_plan_note,
+    asks_reassessment,
     asks_remaining,
     asks_start,
     asks_test_elsewhere,
@@ -74,7 +77,8 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
             previous = segment.text
             if question is None:
                 social_only = social_only and segment.intent in SOCIAL
-            elif all((q.intent, q.followup) != (question.intent, question.followup) for q in found):
+            elif all((q.intent, q.followup, term_for(q.text)) != (question.intent, question.followup,
+                                                                   term_for(question.text)) for q in found):
                 found.append(question)
         if len(found) > 1 or (found and social_only):
             return found  # "ok thank you. And the blood test, which day?"
@@ -89,6 +93,8 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
         if term_for(rest):
             return [Question("ask_term_meaning", rest)]  # "thanks and MCV"
         turn, text = replace(turn, text=rest, intent=FALLBACK_INTENT, segments=()), rest  # "thanks. and after that?"
+    if asks_care_team(text) and not turn.from_button:
+        return [Question("request_human", turn.text)]  # "yes, please pass that question to the care team"
     followup = resolve_followup(text, ctx) if not turn.from_button else None
     if followup and not _classifier_knows_better(turn, followup) and (
             turn.intent not in QUESTION_INTENTS or turn.confidence < 0.6 or is_short(text)):
@@ -99,7 +105,8 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
     if (intent not in PLAN_INTENTS and not turn.from_button and asks_about_day(text)
             and (ctx.topic in PLAN_INTENTS or intent in (FALLBACK_INTENT, "out_of_scope"))):
         intent = "ask_next_injection"  # "what about Friday 11 Dec?" after "is there one on Saturday?"
-    if (intent == FALLBACK_INTENT or (intent == "help" and turn.confidence < UNSURE_HELP)) and not turn.from_button:
+    if (intent == FALLBACK_INTENT or (intent in ("help", "out_of_scope") and turn.confidence < UNSURE_HELP)) and (
+            not turn.from_button):
         intent = _unsure(turn, text, ctx) or intent  # "how is it given, like where" is not a request for the menu
     if intent in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
         return [Question(intent, turn.text, Followup(intent, why=True))]  # "why under the skin and not the muscle?"
@@ -142,6 +149,10 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
         return "ask_my_product"  # "and how much each time?": the documented dose
     if route_question(text):
         return "ask_my_product"  # "how is it given, like where"
+    if asks_plan_note(text):
+        return "ask_my_plan"  # "was there a note from the doctor on it?": the whole plan shows it
+    if read_date_question(text).after_today and (ctx.topic in PLAN_INTENTS or is_personal(text)):
+        return "ask_next_injection"  # "what's after today's one anyway?"
     if asks_final_date(text) and (ctx.topic in PLAN_INTENTS or is_personal(text)):
         return "ask_weekly_duration"  # "and the last of the every other day ones?"
     if asks_test_elsewhere(text):
@@ -182,6 +193,8 @@ def refined(intent: str, text: str) -> str:
         return "ask_weekly_duration"  # "how long does the every other day bit go on?"
     if intent in PLAN_INTENTS and intent != "ask_next_injection" and (asks_about_day(text) or asks_start(text)):
         return "ask_next_injection"
+    if intent == "report_missed_dose" and asks_reassessment(text):
+        return "ask_maintenance_plan"  # "wasn't I supposed to have a review?"
     if intent == "ask_injection_history" and asks_remaining(text):
         return "ask_weekly_duration"  # "how many jabs have I got left?"
     if intent in ("ask_my_product", "ask_maintenance_plan") and asks_upcoming_dates(text) and (

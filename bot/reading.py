@@ -279,6 +279,33 @@ def lab_words(text: str) -> bool:
     return bool(_LAB_WORDS.search(text or ""))
 
 
+def asks_reassessment(text: str) -> bool:
+    """ "wasn't I supposed to have a review?": the reassessment, not an injection."""
+    return bool(_REASSESS.search(text or "")) and not re.search(r"\b(?:injection|jab|shot|dose)s?\b", text or "",
+                                                                 re.IGNORECASE)
+
+
+# "was there a note from the doctor?": the plan's own note (shown with the whole plan)
+_NOTE = re.compile(r"\b(?:notes?|comments?|instructions?|message) (?:from|by|left by) (?:the |my |your )?(?:doctor|"
+                   r"clinician|gp|nurse|consultant|dr)\b|\b(?:doctor|clinician|gp|consultant)'?s? (?:notes?|"
+                   r"comments?)\b"
+                   r"|\bany (?:notes?|comments?) (?:on|in|about) (?:my|the) plan\b", re.IGNORECASE)
+
+
+def asks_plan_note(text: str) -> bool:
+    return bool(_NOTE.search(text or ""))
+
+
+# "please pass that question to the care team": asked for outright, whatever was offered before
+_TO_CARE_TEAM = re.compile(r"\b(?:pass|send|forward|give) (?:this|that|it|my question|the question|that question|"
+                           r"this question|a message|my message)(?: on)? to (?:the|my|your) (?:care team|clinic|nurse|"
+                           r"doctor|team)\b|\blet (?:the|my) (?:care team|clinic|nurse|team) know\b", re.IGNORECASE)
+
+
+def asks_care_team(text: str) -> bool:
+    return bool(_TO_CARE_TEAM.search(text or ""))
+
+
 def part_guess(text: str) -> str | None:
     """What one unsure part of a message with several questions asks, from its own words."""
     if asks_meaning_of_term(text):

@@ -28,6 +28,7 @@ ASKED_BESIDE = 0.05  # a plan question ranked this high beside identity details 
 _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now|help me|please help)\b",
                        re.IGNORECASE)
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
+_FOR_ME = re.compile(r"\b(?:for me|for mine|in my case|my plan|my schedule|for him|for her)\b", re.IGNORECASE)
 _DEFICIENCY_LIKE = {"sudden_weakness", "confusion"}  # checks a returning deficiency symptom can look like
 _STATIC = {
     "greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
@@ -189,6 +190,7 @@ def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx:
         whole = (intent == "ask_my_plan" or question.followup is not None
                  or (intent == "ask_my_product" and asks_dose_amount(turn.text or "")))  # "and how much each time?"
         answering.say_plan_answer(answer, reply, ctx, whole=whole, extra=extra)
+        ctx.plan_topic = intent
         if answer.offers_followup:
             care_team.offer(answer.offers_followup, ctx, reply)
     reply.audits.append(Audit(intent, ACTION, identity.reference, record.plan_version_id))
@@ -219,8 +221,8 @@ def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, c
 def _their_own_dates(turn: Turn, verifier: Verifier, store, ctx: Context, reply: Reply) -> None:
     """ "Does every other day mean Monday, Wednesday, Friday?": a signed-in patient's real dates answer it."""
     question = read_date_question(turn.text or "")
-    if question.count <= 1 and question.weekday is None:
-        return
+    if question.count <= 1 and question.weekday is None and not _FOR_ME.search(turn.text or ""):
+        return  # "what does every other day actually mean for me?" is answered with their dates too
     identity = verification.identify(verifier, turn)
     record = store.current_plan(identity.reference) if identity.reference else None
     if record is None:
