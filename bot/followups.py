@@ -51,9 +51,10 @@ _COUNT = re.compile(r"\bnext (two|three|four|five|six|2|3|4|5|6)\b", re.IGNORECA
 _AND_THE_ONE_AFTER = re.compile(r"\b(?:first|next) (?:one|injection|jab|shot|dose)\b.*\band (?:the )?(?:one )?after\b",
                                 re.IGNORECASE)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th)\b", re.IGNORECASE)
-_ORDINALS = {"second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
-             "sixth": 5, "6th": 5}
+_ORDINAL = re.compile(r"\b(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th|one after next)\b", re.IGNORECASE)
+_ORDINAL_TOPICS = ("ask_next_injection", "ask_weekly_duration", "ask_my_plan")
+_ORDINALS = {"one after next": 1, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
+             "5th": 4, "sixth": 5, "6th": 5}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(?:on (?:a |this |next )?)?(mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
                       r"(?:day)?s?\b", re.IGNORECASE)
@@ -104,7 +105,7 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup(topic, more=True)
     if topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") and _MINE.search(text) and not _PREP.search(text):
         return Followup(TERM_PLAN[ctx.term or ""])  # "so how long is mine?" after "replenishment" was explained
-    if ordinal := _ORDINAL.search(text) if topic in ("ask_next_injection", "ask_weekly_duration") else None:
+    if ordinal := _ORDINAL.search(text) if topic in _ORDINAL_TOPICS else None:
         return Followup("ask_next_injection", which=_ORDINALS[ordinal.group(1).lower()])  # "and the second one?"
     if _UNTIL_WHEN.search(text) and topic in PLAN_INTENTS:
         return Followup("ask_weekly_duration" if topic != "ask_maintenance_plan" else topic)
@@ -134,7 +135,7 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup(topic)  # "and homocysteine?" after a glossary answer: the same question, new words
     if _MINE_THEN.search(text) and topic in PLAN_INTENTS:
         return Followup(topic)  # "ok, what about mine then" after "I can only show your own plan"
-    if _WHAT_DO.search(text) and topic == "ask_next_lab_check":
+    if _WHAT_DO.search(text) and topic in ("ask_next_lab_check", "ask_monitoring_labs", "ask_lab_preparation"):
         return Followup("request_human")  # "I never had them. what should I do": the care team rebooks
     if _NEXT_ONE.search(text):
         if topic not in PLAN_INTENTS and ctx.plan_topic in ("ask_next_injection", "ask_maintenance_plan"):
@@ -187,7 +188,7 @@ def read_date_question(text: str) -> DateQuestion:
     if _LIST.search(lowered):
         return DateQuestion(count=4)
     if ordinal := _ORDINAL.search(lowered):
-        return DateQuestion(which=_ORDINALS[ordinal.group(1)])
+        return DateQuestion(which=_ORDINALS[ordinal.group(1).lower()])
     return DateQuestion()
 
 

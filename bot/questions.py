@@ -40,6 +40,7 @@ from bot.reading import (
 )
 from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MAX_QUESTIONS = 3  # questions answered from one message
 CONTEXT_GUESS = 0.2  # an unsure plan question right after a plan answer is answered, not clarified
 UNSURE_HELP = 0.6  # "help" this unsure is read for a question like an unsure message
@@ -124,7 +125,7 @@ def _part_question(segment, ctx: Context) -> Question | None:
     if asks_meaning_of_term(segment.text) or defines_term(segment.text):
         return Question("ask_term_meaning", segment.text)
     intent = segment.intent
-    if intent == FALLBACK_INTENT:
+    if intent == FALLBACK_INTENT or (intent in ("help", "out_of_scope") and segment.confidence < UNSURE_HELP):
         if followup := resolve_followup(segment.text, ctx):
             return Question(followup.intent, segment.text, followup)
         intent = part_guess(segment.text) or intent
@@ -151,8 +152,11 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
         return "ask_my_product"  # "how is it given, like where"
     if asks_plan_note(text):
         return "ask_my_plan"  # "was there a note from the doctor on it?": the whole plan shows it
-    if read_date_question(text).after_today and (ctx.topic in PLAN_INTENTS or is_personal(text)):
+    if read_date_question(text).after_today:
         return "ask_next_injection"  # "what's after today's one anyway?"
+    sentences = _SENTENCE_END.split(text.strip())
+    if len(sentences) > 1 and (followup := resolve_followup(sentences[-1], ctx)):
+        return followup.intent  # "I never had them. what should I do"
     if asks_final_date(text) and (ctx.topic in PLAN_INTENTS or is_personal(text)):
         return "ask_weekly_duration"  # "and the last of the every other day ones?"
     if asks_test_elsewhere(text):

@@ -314,6 +314,8 @@ def part_guess(text: str) -> str | None:
         return "ask_next_injection"
     if _REASSESS.search(text or ""):
         return "ask_maintenance_plan"
+    if re.search(r"\bafter today'?s?\b", text or "", re.IGNORECASE):
+        return "ask_next_injection"  # "what's after today's one anyway?"
     if lab_words(text) and re.search(r"\b(?:when|which day|what day|date)\b", text or "", re.IGNORECASE):
         return "ask_next_lab_check"
     if _ROUTE.search(text or ""):

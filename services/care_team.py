@@ -47,11 +47,17 @@ def answer_offer(yes: bool, turn: Turn, store, verifier: Verifier, ctx: Context,
     reply.say(response="utter_followup_recorded")
 
 
-def request_human(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) -> None:
-    """How to reach a person; signed-in patients are offered a call back (filed on "yes")."""
+def request_human(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply,
+                  asked_outright: bool = False) -> None:
+    """How to reach a person; signed-in patients are offered a call back (filed on "yes"), or, when they asked
+    for it in so many words ("please pass that question to the care team"), it is filed now."""
     identity = verification.identify(verifier, turn)
     if identity.reference is None:
         reply.say(response="utter_offer_human_anonymous")
+        return
+    if asked_outright:
+        ctx.offer = "question"
+        answer_offer(True, turn, store, verifier, ctx, reply)
         return
     reply.say(response="utter_offer_human")
     offer("human_requested", ctx, reply)

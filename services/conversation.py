@@ -15,7 +15,7 @@ from bot.followups import is_why, read_date_question
 from bot.identity import Identity, Verifier
 from bot.knowledge import term_for
 from bot.questions import MAX_QUESTIONS, Question, next_best, questions_in, with_intent, with_text
-from bot.reading import asks_dose_amount, asks_if_urgent, part_guess
+from bot.reading import asks_care_team, asks_dose_amount, asks_if_urgent, part_guess
 from bot.safety import dose_rule_wins
 from bot.safety import screen as screen_text
 from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS, TOPIC_INTENTS
@@ -149,7 +149,7 @@ def _answer_all(questions: list[Question], turn: Turn, store, verifier: Verifier
         elif question.intent == "report_symptoms_worse":
             care_team.worsening(question, turn, store, verifier, ctx, reply)
         elif question.intent == "request_human":
-            care_team.request_human(turn, store, verifier, ctx, reply)
+            care_team.request_human(turn, store, verifier, ctx, reply, asked_outright=asks_care_team(question.text))
         elif question.intent in GENERAL_INTENTS or question.intent in TOPIC_INTENTS:
             _answer_general(question, turn, store, verifier, ctx, reply)
 
