@@ -321,3 +321,32 @@ def test_a_button_payload_does_not_skip_the_red_flag_screen(store):
 def test_no_plan_on_file(store):
     text = Chat(store, "MRN-7005").text("when is my next injection?", "ask_next_injection")
     assert "no documented" in text and "document a replenishment-to-maintenance schedule" in text
+
+
+# --- later readings (2026-12-03) --------------------------------------------------------------------------
+
+
+def test_asking_outright_to_pass_a_question_on_files_it_and_anonymous_patients_are_told_how(store):
+    chat = Chat(store, "MRN-7001")
+    before = _open(store)
+    chat.say("can I go monthly instead?", "request_dose_change")
+    chat.say("when's my next one", "ask_next_injection")  # the offer is no longer the one just made
+    chat.say("about going monthly - yes, please pass that question to the care team", "ask_maintenance_plan", 0.67)
+    assert _open(store) == before + 1
+    anonymous = Chat(store)
+    anonymous.say("please pass that question to the care team", "request_human")
+    assert _open(store) == before + 1
+
+
+def test_a_returning_symptom_gets_the_worsening_answer_not_a_weakness_check(store):
+    chat = Chat(store, "MRN-7003")
+    reply = chat.say("my son says his legs feel weird and wobbly again, he's been fine for a couple of days, "
+                     "should I worry", "report_symptoms_worse", 0.51)
+    assert reply.outcome != "check"
+    assert "care team" in "\n".join(reply.texts)
+
+
+def test_the_first_date_and_the_one_after_for_a_patient_not_yet_started(store):
+    chat = Chat(store, "MRN-7006")
+    answer = chat.text("whats the date of my first one and the one after?", "ask_next_injection", 0.64)
+    assert DAY(3) in answer and DAY(10) in answer

@@ -288,6 +288,20 @@ URGENT = [
     ("present", "my baby has gone floppy and blue", "fainting"),
     ("negation", "it's not a rash, it's hives all over my body", "allergic_rash"),
     ("confusion", "nan keeps talking gibberish since lunch", "confusion"),
+    # later phrasings (2026-12-03): growing, present perfect, joined words, "gone" as a change
+    ("growing", "my lips keep getting bigger and bigger", "swelling"),
+    ("growing", "his tongue went really big after the jab", "swelling"),
+    ("growing", "he's swelling up, please help", "swelling"),
+    ("perfect", "my son's had a fit just now", "seizure"),
+    ("perfect", "she has been seizing for two minutes", "seizure"),
+    ("gone", "my throat is swelling and my voice has gone croaky", "swelling"),
+    ("breathing", "my breathing is bad and getting harder", "breathing"),
+    ("breathing", "I can't take a proper breath", "breathing"),
+    ("breathing", "it feels like breathing through a straw", "breathing"),
+    ("rash", "rash all over my body with blisters", "allergic_rash"),
+    ("rash", "I'm reacting badly right now to the shot", "allergic_rash"),
+    ("joined", "chestpainreallybad", "chest_pain"),
+    ("tail", "sudden confusion in my dad, he was fine at lunch", "confusion"),
 ]
 
 
@@ -543,6 +557,15 @@ NOT_URGENT = [
     ("logistics", "my left side is sore where the needle went in"),
     ("logistics", "my dad can't stand up for long because of his knees"),
     ("logistics", "he can't remember his appointment date"),
+    # later phrasings (2026-12-03)
+    ("past", "my face swelled once after a wasp sting, decades back"),
+    ("figurative", "my wallet is gasping after those charges"),
+    ("figurative", "my sister will have a heart attack when she hears this"),
+    ("figurative", "I nearly passed out from sheer boredom in that queue"),
+    ("definition", "what is angioedema"),
+    ("treatment", "will these injections help my breathlessness from the anaemia?"),
+    ("fiction", "a character in my favourite show had a seizure, can b12 do that?"),
+    ("worry", "my dad is scared he might collapse after his jab, how likely is that"),
 ]
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.conversation import Context, reported_date
+from bot.conversation import Context, asks_final_date, reported_date
 from bot.followups import read_date_question, resolve_followup
 
 TODAY = date(2026, 12, 1)  # a Tuesday
@@ -93,3 +93,41 @@ def test_context_round_trips_and_tolerates_junk():
     assert Context.load(c.dump()) == c
     assert Context.load({"turn": "not a number", "nonsense": 1, "offer": 3, "given": [1]}) == Context()
     assert Context.load(None) == Context() and Context.load(["x"]) == Context()
+
+
+@pytest.mark.parametrize(("topic", "text", "intent", "which"), [
+    ("ask_weekly_duration", "how many is that then", "ask_weekly_duration", 0),
+    ("ask_next_injection", "ok, what about mine then", "ask_next_injection", 0),
+    ("ask_monitoring_labs", "what should I do", "request_human", 0),
+    ("ask_my_plan", "when is the one after next", "ask_next_injection", 1),
+])
+def test_more_short_followups(topic, text, intent, which):
+    followup = resolve_followup(text, ctx(topic))
+    assert followup is not None and followup.intent == intent and followup.which == which
+
+
+def test_the_one_after_that_goes_back_to_the_last_plan_question_after_a_glossary_part():
+    followup = resolve_followup("and the one after that?", ctx("ask_term_meaning", plan_topic="ask_next_injection"))
+    assert followup is not None and followup.intent == "ask_next_injection" and followup.which == 1
+    assert resolve_followup("and the one after that?", ctx("ask_term_meaning")) is None
+
+
+def test_the_last_of_a_phase_is_its_final_date():
+    assert asks_final_date("and the last of the every other day ones?")
+    assert not asks_final_date("the last of my injections was on Monday")
+
+
+def test_preparing_for_a_test_is_not_asking_for_its_date():
+    assert resolve_followup("do i have to fast for it?", ctx("ask_term_meaning", term="MMA")) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("after today when is the next one", dict(after_today=True)),
+    ("apart from today, when's my next jab?", dict(after_today=True)),
+    ("whats the date of my first one and the one after?", dict(count=2)),
+    ("when is the one after next", dict(which=1)),
+])
+def test_more_date_questions(text, expected):
+    question = read_date_question(text)
+    for name, value in expected.items():
+        assert getattr(question, name) == value, (text, name)

@@ -176,6 +176,16 @@ REQUESTS = [
     ("approval", "one more shot this week ok?"),
     ("approval", "is it safe for my son to have 2000 mcg?"),
     ("self_adjusted", "I ended up doing two on Sunday, will I be ok?"),
+    # later phrasings (2026-12-03)
+    ("phase", "could we lengthen the weekly phase by two more weeks?"),
+    ("interval", "mum gets hers every 3 months, can we make it every 6 weeks?"),
+    ("early", "i had my jab three days early, is that a problem"),
+    ("strength", "I'd like to go down to half strength"),
+    ("other_person", "can I just use my sister's hydroxocobalamin till mine arrives"),
+    ("route", "can we change from intramuscular to under the skin?"),
+    ("all_at_once", "could I have both the remaining injections at once?"),
+    ("want", "I want them fortnightly from now on"),
+    ("already", "I doubled up last night, is that bad?"),
 ]
 
 NOT_REQUESTS = [
@@ -315,6 +325,10 @@ NOT_REQUESTS = [
     ("logistics", "can the nurse give me my injection at home?"),
     ("general", "can I stay on the same dose?"),
     ("given", "I had both injections this week as planned and feel fine"),
+    # later phrasings (2026-12-03): trigger words that are not about the dose
+    ("trigger", "skip the small talk, when is my next one"),
+    ("trigger", "can I double-book my bloods and my jab?"),
+    ("trigger", "I had an extra blood test at my GP, is it on my record?"),
 ]
 
 

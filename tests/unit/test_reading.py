@@ -75,3 +75,45 @@ def test_the_parts_of_a_message_with_several_questions():
 def test_asking_whether_it_is_urgent():
     assert reading.asks_if_urgent("is it an emergency?") and reading.asks_if_urgent("should I go to A&E")
     assert not reading.asks_if_urgent("when is my next injection")
+
+
+@pytest.mark.parametrize("text", [
+    "is serum B12 the same thing or a different test",
+    "my letter says I move to a maintenance phase next, what does that even mean",
+    "what does MCV stand for on a blood test",
+])
+def test_a_glossary_word_asked_about_outright(text):
+    assert reading.defines_term(text)
+
+
+@pytest.mark.parametrize("text", ["when is my MMA test", "what's my maintenance dose", "is my FBC next week"])
+def test_own_dates_are_not_glossary_questions(text):
+    assert not reading.defines_term(text)
+
+
+def test_how_it_is_given_is_the_documented_route():
+    assert reading.route_question("how is it given, like where")
+    assert reading.route_question("and does it go in the muscle?")
+    assert reading.route_question("mine says deep subcut on the letter, is that different to the normal arm jab?")
+    assert not reading.route_question("where do I go for my injection")
+
+
+def test_care_team_notes_reviews_and_tests_elsewhere():
+    assert reading.asks_care_team("yes, please pass that question to the care team")
+    assert reading.asks_care_team("can you let the clinic know")
+    assert not reading.asks_care_team("who is on my care team?")
+    assert reading.asks_plan_note("was there a note from the doctor on it?")
+    assert not reading.asks_plan_note("can I have a sick note")
+    assert reading.asks_reassessment("wasn't I supposed to have a review?")
+    assert not reading.asks_reassessment("wasn't I supposed to have an injection after my review?")
+    assert reading.asks_test_elsewhere("Can I get the FBC done at my own GP surgery instead")
+
+
+@pytest.mark.parametrize("text", ["and on Monday 7 Dec 2026?", "or the 9th of December?", "tomorrow?"])
+def test_a_bare_day_is_a_question_about_that_day(text):
+    assert reading.asks_about_day(text)
+
+
+def test_a_dose_figure_for_someone_is_a_dose_decision():
+    assert reading.asks_for_a_dose("how many mcg should she inject herself each week")
+    assert not reading.asks_for_a_dose("how many injections have I had")
