@@ -90,7 +90,7 @@ HISTORICAL_AFTER = post(HIST_TRIGGERS, 8, HIST_TERMS)
 
 # "it's gone", "gone now": over; "gone stiff", "gone hoarse": a change, not an ending
 _GONE = r"gone(?= *$| (?:now|away|completely|totally|thank\w*|since|by|after|overnight|within|in|and|but|so|again|" \
-        r"already|off)\b)"
+        r"already|off|down)\b)"
 RESOLVED_AFTER = post(
     rf"(?:has |have |had |is |'s |it's |it has |then |they've |it )?(?:{_GONE}|went away|goes away|disappeared|"
     rf"resolved|settled|cleared|passed(?! out)|eased|"

@@ -28,6 +28,7 @@ from functools import lru_cache
 from bot.safety import context as ctx
 from bot.safety.red_flag_lexicon import CHECK, SEVERE, URGENT
 from bot.safety.red_flag_lexicon_more import ANCHORS, LEXICON
+from bot.safety.red_flag_stems import stem_mentions
 
 _VAGUE_MIND = next(pattern for category, level, pattern in LEXICON if (category, level) == ("confusion", CHECK))
 
@@ -331,4 +332,22 @@ def assess(clauses: tuple[str, ...]) -> tuple[RedFlag | None, RedFlag | None]:
     for category in order:
         if category in checks:
             return None, checks[category]
-    return None, None
+    if any(found):
+        return None, None  # the lexicon named the symptom and its context ruled it out
+    return None, _unmatched_symptom(clauses)
+
+
+def _unmatched_symptom(clauses: tuple[str, ...]) -> RedFlag | None:
+    """A symptom word the lexicon has no phrasing for, not denied, past, general or someone else's: one check
+    question (red_flag_stems.py), never urgent advice."""
+    for index, clause in enumerate(clauses):
+        following = clauses[index + 1] if index + 1 < len(clauses) else ""
+        for category, match in stem_mentions(clause):
+            if category in ("allergic_rash", "swelling") and ctx.LOCAL.search(clause) and not ctx.SPREAD.search(clause):
+                continue
+            masked = _mask(clause)
+            # judged as if it were a full report: only one that reads as happening now, and not mild or habitual,
+            # earns the question
+            if _judge(clause, masked, URGENT, match, following, clauses[index - 1] if index else "") == URGENT:
+                return RedFlag(category, match.group(0))
+    return None

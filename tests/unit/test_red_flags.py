@@ -96,3 +96,20 @@ def test_the_screen_is_deterministic_and_frozen():
     assert len({screen(text) for _ in range(5)}) == 1
     with pytest.raises(AttributeError):
         screen(text).dose_request = True  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("my breathing has gone all wrong since the shot", "breathing"),
+    ("her lips look swole rn", "swelling"),
+])
+def test_a_symptom_word_without_a_known_phrasing_gets_a_check_question(text, category):
+    result = screen(text)
+    assert result.red_flag is None and result.check is not None and result.check.category == category
+
+
+@pytest.mark.parametrize("text", ["I'm out of breath from the stairs lol", "choking back tears here",
+                                  "if I get chest pain after the jab should I ring 999?",
+                                  "my arm is a bit swollen where the needle went"])
+def test_the_last_net_stays_quiet_when_the_context_rules_the_symptom_out(text):
+    result = screen(text)
+    assert result.red_flag is None and result.check is None
