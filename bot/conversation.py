@@ -286,8 +286,14 @@ def asks_upcoming_dates(text: str) -> bool:
     return question.count > 1 or (question.which > 0 and bool(_UPCOMING.search(text or "")))
 
 
+# "she's not had one for a couple of weeks", "I have the injection every week": no injection is being reported
+_NOT_A_REPORT = re.compile(r"\b(?:not|n't|never|no)\b(?: \S+){0,2} (?:had|have|got|been given|received)\b|\bevery "
+                           r"(?:week|day|other day|month|fortnight)\b", re.IGNORECASE)
+
+
 def looks_like_report(text: str, today: date) -> bool:
-    return bool(_REPORT.search(text or "")) and reported_date(text, today) is not None
+    return (bool(_REPORT.search(text or "")) and reported_date(text, today) is not None
+            and not _NOT_A_REPORT.search(text or ""))
 
 
 # "ok" and "fine" acknowledge what was said; they do not accept an offer. A clear yes says yes.

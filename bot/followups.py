@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 _NEXT_ONE = re.compile(
     r"\b(?:(?:the )?one after(?: that)?|after that one|the following one|the next one after|and then\b|"
-    r"then what|^\W*(?:and |so )?then\W*$|what comes? (?:after|next)|what happens (?:after|next)|after that|and after|"
-    r"the one after|next after that)\b|^\W*(?:and |so |ok )?after\W*$", re.IGNORECASE)
+    r"then what|what comes? (?:after|next)|what happens (?:after|next)|after that|and after|"
+    r"the one after|next after that)\b|^\W*(?:and |so |ok )?(?:after|then)\W*$", re.IGNORECASE)
+_POSITIONAL = re.compile(r"\b(?:the )?one after(?: that| next)?\b", re.IGNORECASE)
 _AFTER_THOSE = re.compile(r"\bafter (?:those|them|these|all (?:of )?(?:those|them|these)|the weekly ones|"
                           r"the last one)\b", re.IGNORECASE)
 _LAST_ONE = re.compile(r"^\W*(?:and |so |ok )?(?:the |my )?(?:last|final)(?: one| jab| shot| injection| dose)?(?: of "
@@ -94,8 +95,8 @@ def is_short(text: str) -> bool:
 def resolve_followup(text: str, ctx: Context) -> Followup | None:
     """A short message that only makes sense after the last answer ("and after that?", "why?",
     "which tests are those again", "what should I do", "who do I ask") → what it asks, else None."""
-    if not ctx.topic or not text or not is_short(text):
-        return None
+    if not ctx.topic or not text or not (is_short(text) or (_POSITIONAL.search(text) and len(text.split()) <= 12)):
+        return None  # "is the one after that a week later as well?" is still about the last date
     topic = ctx.topic
     if _WHO_ASK.search(text):
         return Followup("request_human")

@@ -19,6 +19,7 @@ from bot.reading import (
     asks_care_team,
     asks_dose_amount,
     asks_for_a_dose,
+    asks_how_long_for,
     asks_meaning_of_term,
     asks_plan_note,
     asks_reassessment,
@@ -26,6 +27,7 @@ from bot.reading import (
     asks_start,
     asks_test_elsewhere,
     asks_what_that_is,
+    bare_plan_question,
     defines_term,
     is_personal,
     lab_words,
@@ -33,6 +35,7 @@ from bot.reading import (
     own_test_date,
     part_guess,
     personal_twin,
+    preparing,
     route_question,
     terms_named,
     topic_followup,
@@ -40,9 +43,13 @@ from bot.reading import (
 )
 from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS
 
+_COURSE_TOPICS = ("ask_maintenance_plan", "ask_my_plan", "ask_weekly_duration", "ask_next_injection")
+_ASKS_SOMETHING = re.compile(r"\?|\b(?:when|what|which|how|is|are|does|do)\b", re.IGNORECASE)
+_REPORTED = re.compile(r"\b(?:had|have had|'ve had|got|took|taken|done|given|gave|did|was|received)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MAX_QUESTIONS = 3  # questions answered from one message
 CONTEXT_GUESS = 0.2  # an unsure plan question right after a plan answer is answered, not clarified
+_UNSURE_SOCIAL = ("help", "out_of_scope", "bot_challenge")  # read for a question when the classifier is unsure
 UNSURE_HELP = 0.6  # "help" this unsure is read for a question like an unsure message
 CONFIDENT = 0.9  # a classification this sure is not overridden by a follow-up that only repeats the topic
 _WHY_QUESTION = re.compile(r"^\W*(?:but |and |so |ok |okay )?(?:why|how come)\b", re.IGNORECASE)
@@ -106,7 +113,7 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
     if (intent not in PLAN_INTENTS and not turn.from_button and asks_about_day(text)
             and (ctx.topic in PLAN_INTENTS or intent in (FALLBACK_INTENT, "out_of_scope"))):
         intent = "ask_next_injection"  # "what about Friday 11 Dec?" after "is there one on Saturday?"
-    if (intent == FALLBACK_INTENT or (intent in ("help", "out_of_scope") and turn.confidence < UNSURE_HELP)) and (
+    if (intent == FALLBACK_INTENT or (intent in _UNSURE_SOCIAL and turn.confidence < UNSURE_HELP)) and (
             not turn.from_button):
         intent = _unsure(turn, text, ctx) or intent  # "how is it given, like where" is not a request for the menu
     if intent in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
@@ -125,7 +132,7 @@ def _part_question(segment, ctx: Context) -> Question | None:
     if asks_meaning_of_term(segment.text) or defines_term(segment.text):
         return Question("ask_term_meaning", segment.text)
     intent = segment.intent
-    if intent == FALLBACK_INTENT or (intent in ("help", "out_of_scope") and segment.confidence < UNSURE_HELP):
+    if intent == FALLBACK_INTENT or (intent in _UNSURE_SOCIAL and segment.confidence < UNSURE_HELP):
         if followup := resolve_followup(segment.text, ctx):
             return Question(followup.intent, segment.text, followup)
         intent = part_guess(segment.text) or intent
@@ -148,6 +155,10 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
         return "ask_term_meaning"  # "wat is MMA? its on my blood form"
     if asks_dose_amount(text):
         return "ask_my_product"  # "and how much each time?": the documented dose
+    if (bare := bare_plan_question(text)) and (ctx.topic is None or ctx.topic in PLAN_INTENTS or is_short(text)):
+        return bare  # "jab?", "labs", "wot am i on", "my shot's still the same date right?"
+    if asks_how_long_for(text) and ctx.topic in _COURSE_TOPICS:
+        return "ask_term_meaning"  # "is that for the rest of her life then": what maintenance is
     if route_question(text):
         return "ask_my_product"  # "how is it given, like where"
     if asks_plan_note(text):
@@ -197,6 +208,15 @@ def refined(intent: str, text: str) -> str:
         return "ask_weekly_duration"  # "how long does the every other day bit go on?"
     if intent in PLAN_INTENTS and intent != "ask_next_injection" and (asks_about_day(text) or asks_start(text)):
         return "ask_next_injection"
+    if intent == "report_injection_given" and _ASKS_SOMETHING.search(text) and not _REPORTED.search(text):
+        # "1st jab this wk?", "done after today??": a question about the dates, not a report
+        return "ask_weekly_duration" if read_date_question(text).after_today else "ask_next_injection"
+    if intent == "ask_typical_starting_dose" and asks_start(text) and is_short(text) and not asks_dose_amount(text):
+        return "ask_next_injection"  # "start?" from a patient not yet started
+    if intent == "ask_appointment_change" and asks_reassessment(text) and _ASKS_SOMETHING.search(text):
+        return "ask_next_lab_check"  # "is that the same day as the review appointment?"
+    if intent == "ask_lab_preparation" and lab_words(text) and is_short(text) and not preparing(text):
+        return "ask_next_lab_check"  # "and the blood test?"
     if intent == "report_missed_dose" and asks_reassessment(text):
         return "ask_maintenance_plan"  # "wasn't I supposed to have a review?"
     if intent == "ask_injection_history" and asks_remaining(text):

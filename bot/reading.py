@@ -106,7 +106,8 @@ def personal_twin(intent: str | None, text: str) -> str | None:
     return None
 
 
-_DAY = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|tomorrow|today|tonight|"
+_DAY = (r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|tomorrow|tmrw|tmr|tomoz|2moro|today|"
+        r"tonight|"
         r"\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|"
         r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}")
 _ABOUT_DAY = re.compile(
@@ -279,6 +280,11 @@ def lab_words(text: str) -> bool:
     return bool(_LAB_WORDS.search(text or ""))
 
 
+def preparing(text: str) -> bool:
+    """ "do I need to fast", "can I eat before": getting ready for a test, not when it is."""
+    return bool(_PREPARING.search(text or ""))
+
+
 def asks_reassessment(text: str) -> bool:
     """ "wasn't I supposed to have a review?": the reassessment, not an injection."""
     return bool(_REASSESS.search(text or "")) and not re.search(r"\b(?:injection|jab|shot|dose)s?\b", text or "",
@@ -304,6 +310,39 @@ _TO_CARE_TEAM = re.compile(r"\b(?:pass|send|forward|give) (?:this|that|it|my que
 
 def asks_care_team(text: str) -> bool:
     return bool(_TO_CARE_TEAM.search(text or ""))
+
+
+# Bare words a signed-in patient sends about their plan: "jab?", "labs", "wot am i on", "same date still?"
+_BARE_NEXT = re.compile(r"^\W*(?:my |the |next |nxt )?(?:b12 )?(?:jab|shot|injection|inj)s?\W*$"
+                        r"|\b(?:same date|same day|still (?:on|the same))\b.*\b(?:right|still|yeah|\?)"
+                        r"|\b(?:shot|jab|injection)'?s? still (?:on|the same)\b", re.IGNORECASE)
+_BARE_LABS = re.compile(r"^\W*(?:my |the |next )?(?:labs?|bloods?|blood tests?|blood work|bloodwork|blood day)\W*$",
+                        re.IGNORECASE)
+_WHAT_AM_I_ON = re.compile(r"^\W*(?:what|wot|wat|which)(?: \w+)? (?:am i|is he|is she|are they|are we) on\W*$",
+                           re.IGNORECASE)
+# "is that for the rest of her life then": how long maintenance goes on
+_FOREVER = re.compile(r"\b(?:for (?:the )?rest of (?:my|her|his|their|your) li(?:fe|ves)|for life|forever|for ever|"
+                      r"lifelong|life long|permanent(?:ly)?|for good)\b", re.IGNORECASE)
+# "is it the same dose all the way through?": the doses of each phase
+_SAME_DOSE = re.compile(r"\b(?:same (?:dose|amount|strength)|dose (?:stay|stays|change|changes)|doses? (?:the )?"
+                        r"same)\b", re.IGNORECASE)
+
+
+def bare_plan_question(text: str) -> str | None:
+    """The plan question a bare word or fragment asks, or None."""
+    if _BARE_LABS.search(text or ""):
+        return "ask_next_lab_check"
+    if _BARE_NEXT.search(text or ""):
+        return "ask_next_injection"
+    if _WHAT_AM_I_ON.search(text or ""):
+        return "ask_my_product"
+    if _SAME_DOSE.search(text or ""):
+        return "ask_my_plan"
+    return None
+
+
+def asks_how_long_for(text: str) -> bool:
+    return bool(_FOREVER.search(text or ""))
 
 
 def part_guess(text: str) -> str | None:
@@ -378,7 +417,8 @@ def after_thanks(text: str) -> str | None:
 
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _NAMED_DAY = re.compile(
-    rf"\b(?:(today|tonight)|(tomorrow)|(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}(?:,? (\d{{4}}))?|"
+    rf"\b(?:(today|tonight)|(tomorrow|tmrw|tmr|tomoz|2moro)|(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}"
+    rf"(?:,? (\d{{4}}))?|"
     rf"{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?)\b", re.IGNORECASE)
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

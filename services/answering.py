@@ -128,8 +128,9 @@ def why(intent: str, reply: Reply, ctx: Context, facts: plan_words.PlanFacts | N
 
 
 def general_answer(intent: str, turn: Turn, ctx: Context, reply: Reply, *, more: bool = False,
-                   entities: dict | None = None) -> bool:
-    """A general or topic answer; True when it offers to pass the question to the care team."""
+                   entities: dict | None = None, closing: str = CLOSING) -> bool:
+    """A general or topic answer, ending with `closing` (the patient's own clinician and date when known); True
+    when it offers to pass the question to the care team."""
     entities = entities if entities is not None else {k: list(v) for k, v in turn.entities.items()}
     answer = answer_general(intent, entities, turn.text or "", more=more)
     if more:
@@ -137,19 +138,19 @@ def general_answer(intent: str, turn: Turn, ctx: Context, reply: Reply, *, more:
             reply.say(response="utter_nothing_more")
             return True
         sentences = _fresh([fact(f).text for f in answer.fact_ids], ctx)
-        reply.say(" ".join([*sentences, CLOSING]) if sentences else chat_words.ALREADY_SAID)
+        reply.say(" ".join([*sentences, closing]) if sentences else chat_words.ALREADY_SAID)
         return False
     # the same answer twice running (the question asked again in other words) is not repeated; otherwise the
     # first part, which answers the question, is always said and the details given before are left out
     whole = _key(answer.text)
     lead, *details = answer.parts or (answer.text,)
     if ctx.last_answer == whole:  # the gist again, not the paragraph
-        reply.say(f"{chat_words.ALREADY_SAID[:-1]}: {_mid_sentence(lead)} {CLOSING}")
+        reply.say(f"{chat_words.ALREADY_SAID[:-1]}: {_mid_sentence(lead)} {closing}")
         return answer.offers_care_team
     ctx.last_answer = whole
     fresh = _fresh(details, ctx)
     _fresh([lead], ctx)
-    reply.say(" ".join([lead, *fresh, CLOSING]))
+    reply.say(" ".join([lead, *fresh, closing]))
     ctx.topic_entities = entities
     return answer.offers_care_team
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.conversation import Audit, Button, Context, Reply, Turn, clear_yes, looks_like_report, says_yes, split_payload
+from bot.errors import StoreUnavailable
 from bot.followups import is_why, read_date_question
 from bot.identity import Identity, Verifier
 from bot.knowledge import term_for
@@ -20,6 +21,8 @@ from bot.safety import dose_rule_wins
 from bot.safety import screen as screen_text
 from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS, TOPIC_INTENTS
 from bot.wording import chat as words
+from bot.wording.general import CLOSING
+from bot.wording.plan import general_closing
 from services import answering, care_team, verification
 
 ACTION = "action_respond"
@@ -29,6 +32,7 @@ _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do 
                        re.IGNORECASE)
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
 _FOR_ME = re.compile(r"\b(?:for me|for mine|in my case|my plan|my schedule|for him|for her)\b", re.IGNORECASE)
+_SAYS_NO = re.compile(r"^\W*(?:no|nope|nah|not really|not now|it's not|it isn't|its not)\b", re.IGNORECASE)
 _DEFICIENCY_LIKE = {"sudden_weakness", "confusion"}  # checks a returning deficiency symptom can look like
 _STATIC = {
     "greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
@@ -58,11 +62,13 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
     if (screen and screen.red_flag) or (answering_check and turn.intent == "affirm") or (
             is_payload and not typed and turn.intent == "report_emergency"):
         return _urgent(ctx, reply)
-    if answering_check and turn.intent in ("deny", "stop"):
+    if answering_check and (turn.intent in ("deny", "stop") or _SAYS_NO.match(typed)):
         resume, resume_text = ctx.check_resume, ctx.pending_text or ""
         ctx.check = ctx.check_resume = ctx.pending_text = None
         reply.say(words.CHECK_NO)
-        if resume:
+        if screen and screen.worsening:  # "no it's not sudden, it's been creeping up. what should I do"
+            _answer_all([Question("report_symptoms_worse", typed)], turn, store, verifier, ctx, reply)
+        elif resume:
             _answer_all([Question(resume, resume_text)], turn, store, verifier, ctx, reply)
         return None
     ctx.check = None
@@ -72,7 +78,7 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
             # "what should I do?" or "it's getting harder to swallow" right after the advice: the advice again
             return _urgent(ctx, reply)
         reply.say(words.AFTER_URGENT)
-    if asks_if_urgent(typed) and not (screen and screen.check):
+    if asks_if_urgent(typed) and not (screen and screen.check) and not term_for(typed):  # not "is PA serious?"
         reply.say(words.WHEN_URGENT)
         ctx.topic = "report_symptoms_worse"
         return None
@@ -206,16 +212,30 @@ def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, c
     entities = ctx.topic_entities if followup and (followup.more or followup.why) else None
     if intent == "ask_term_meaning" and term_for(question.text or ""):
         entities = {}  # the word this question names, not the first one the message's entities hold
+    identity, record = _own_plan_if_any(turn, store, verifier)
+    closing = general_closing(record.plan) if record else CLOSING  # who documented their own schedule, and when
     offers = answering.general_answer(intent, with_text(turn, question.text or turn.text), ctx, reply,
-                                      more=bool(followup and (followup.more or followup.why)), entities=entities)
+                                      more=bool(followup and (followup.more or followup.why)), entities=entities,
+                                      closing=closing)
     if intent == "ask_weekly_meaning":
         _their_own_dates(turn, verifier, store, ctx, reply)
     if intent == "ask_term_meaning":
         ctx.term = term_for(question.text or turn.text or "") or ctx.term
     if offers:
         care_team.offer("topic_question", ctx, reply)
-    reply.audits.append(Audit(intent, ACTION))
+    reply.audits.append(Audit(intent, ACTION, identity.reference if record else None,
+                              record.plan_version_id if record else None))
     ctx.topic = intent
+
+
+def _own_plan_if_any(turn: Turn, store, verifier: Verifier):
+    """The signed-in patient and their plan, for the closing line of a general answer; a general answer never
+    fails because the plan store is down."""
+    try:
+        identity = verification.identify(verifier, turn)
+        return identity, (store.current_plan(identity.reference) if identity.reference else None)
+    except StoreUnavailable:
+        return Identity(None, "none"), None
 
 
 def _their_own_dates(turn: Turn, verifier: Verifier, store, ctx: Context, reply: Reply) -> None:

@@ -52,6 +52,12 @@ def closing(plan: Plan) -> str:
     return f"This follows your schedule {citation(plan)}."
 
 
+def general_closing(plan: Plan) -> str:
+    """The last line of a general answer to a signed-in patient: whose schedule comes first, and from when."""
+    return (f"For your own injections, your clinician's documented schedule comes first ({plan.documented_by}, "
+            f"{format_date(plan.documented_on)}).")
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -421,7 +427,9 @@ def worsening(facts: PlanFacts | None) -> tuple[str, ...]:
     """What a patient whose symptoms get worse hears from their plan: the clinician's own note first."""
     if facts is None or not facts.plan.notes:
         return ()
-    return (f"Your clinician's note on your plan says: {facts.plan.notes}",)
+    plan = facts.plan
+    return (f"The note {plan.documented_by} added to your plan on {format_date(plan.documented_on)} says: "
+            f"{plan.notes}",)
 
 
 def _answer(facts: PlanFacts, lead: str, details=(), offers: str | None = None, limit: int | None = 2) -> PlanAnswer:

@@ -71,7 +71,7 @@ _QUESTION_WORDS = ("when", "what", "which", "how", "where", "why", "who", "can",
                    "did", "is", "are", "will", "would", "may", "am", "have", "has")
 # "… and when is …", ", also …", "… and the blood test, which day?", "… plus what about …"
 _JOIN = re.compile(r"(?:,\s*|\s+)(?:and\s+also|and|also|plus|oh\s+and)\s+(?=(?:" + "|".join(_QUESTION_WORDS)
-                   + r"|the|my|about|what's|whats|i|im|i'm)\b)", re.I)
+                   + r"|the|my|about|what's|whats|whens|wots|i|im|i'm)\b)", re.I)
 _LEADING_JOIN = re.compile(r"^(?:and\s+also|and|also|plus|oh\s+and|but)\b[\s,]*", re.I)
 _WORD = re.compile(r"[a-z0-9']+", re.I)
 

@@ -350,3 +350,22 @@ def test_the_first_date_and_the_one_after_for_a_patient_not_yet_started(store):
     chat = Chat(store, "MRN-7006")
     answer = chat.text("whats the date of my first one and the one after?", "ask_next_injection", 0.64)
     assert DAY(3) in answer and DAY(10) in answer
+
+
+def test_a_general_answer_to_a_signed_in_patient_names_who_documented_their_schedule(store):
+    answer = Chat(store, "MRN-7001").text("is more b12 better?", "ask_more_is_better")
+    assert "documented schedule comes first (Dr." in answer
+    assert "(Dr." not in Chat(store).text("is more b12 better?", "ask_more_is_better")
+
+
+def test_a_no_to_the_check_question_with_a_symptom_creeping_up_gets_the_care_team(store):
+    chat = Chat(store, "MRN-7003")
+    assert chat.say("my feet feel a bit weird", "report_symptoms_worse", 0.3).outcome == "check"
+    answer = chat.text("no it's not sudden, it's been creeping up. what should I do", "report_symptoms_worse", 0.17)
+    assert "care team" in answer
+
+
+def test_is_it_serious_about_a_named_condition_is_a_glossary_question(store):
+    answer = Chat(store).text("i've just been told i have pernicious anaemia. what actually is that? is it serious",
+                              "ask_deficiency_scenario", 0.74)
+    assert "intrinsic factor" in answer.lower() or "absor" in answer.lower()
