@@ -116,7 +116,8 @@ COND_TRIGGERS = (
     r"what if|(?<!as )(?<!know )(?<!sure )(?<!wonder )(?<!wondering )(?<!ask )(?<!asking )(?<!check )(?<!tell )"
     r"(?<!unsure )(?<!idea )(?<!certain )(?<!see )(?<!like )if(?! (?:this|it|that)(?:'s| is| could| might| feels)|"
     r" i'm having| i am having| these are| what i'm)|in case|incase|in the event|suppose|supposing|imagine|"
-    r"hypothetically|unless|(?:worried|scared|afraid|frightened|nervous|anxious|concerned|terrified|paranoid) (?:that "
+    r"hypothetically|unless|say (?:i|he|she|we|they)|(?:worried|scared|afraid|frightened|nervous|anxious|concerned|"
+    r"terrified|paranoid) (?:that "
     r")?(?:i|she|he|they|we|it|mum|dad) (?:could|might|will|would|may|'ll)|should (?:i|you|he|she) (?:ever )?(?:get|"
     r"have|develop|experience|notice|start)|"
     r"what (?:should|do|would|will|can|could) (?:i|we|you) do (?:if|when|about)|what happens (?:if|when)|"
@@ -154,7 +155,8 @@ GENERAL_TRIGGERS = (
     r"identify)|how (?:common|likely|often|rare|serious|dangerous)|how long (?:after|until|before)|is it (?:common|"
     r"usual|rare|possible|likely)|"
     r"do (?:people|patients|many|most|some)|does anyone(?! else)|have you heard of|tell me about|"
-    r"information (?:on|about)|(?:will|would|do|does|can|could|should) (?:the |these |my |b12 )?(?:\S+ )?(?:jabs?|"
+    r"information (?:on|about)|(?:give|gives|cause|causes) (?:you|people|patients|some people) |(?:will|would|do|does|"
+    r"can|could|should) (?:the |these |my |b12 )?(?:\S+ )?(?:jabs?|"
     r"injections?|shots?|b12|it|they) (?:help|fix|improve|cure|sort out|ease|reverse)|"
     r"explain|definition of|meaning of|difference between|what counts as|what causes|the leaflet|leaflet|"
     r"side effects?|(?:can|may|might|could) cause|causes|listed|i (?:read|heard|saw|have read|'ve read|was "
@@ -165,7 +167,8 @@ ANY_QUESTION_FRAME = rx(rf"(?:^|\s)(?:{COND_TRIGGERS}|{GENERAL_TRIGGERS})\b")
 GENERAL_AFTER = post(
     r"look like|looks like|(?<!\bi )(?<!\bi really )feel like|mean|a side effect|side effects?|"
     r"a common side effect|a known side effect|"
-    r"common|rare|an emergency|serious|dangerous|normal after|a sign|a symptom|a warning sign|listed|a reason (?:to|"
+    r"common|rare|an emergency|serious|dangerous|normal after|possible|a sign|a symptom|a warning sign|listed|"
+    r"a reason (?:to|"
     r"for|not to)|reason to|grounds for|"
     r"an excuse (?:to|for)|a problem for (?:b12|the injections?|my injections?)",
     5, HYPO_TERMS,
@@ -199,7 +202,8 @@ FIGURATIVE = rx(
     r"her|us) a heart attack|gave (?:me|him|her|us) a heart attack|(?:nearly|almost|"
     r"practically|about to|going to|gonna) (?:had|have|having) a heart attack|heart attack (?:on a plate|waiting to "
     r"happen|when|at)|took my breath away|breath ?taking|breath of fresh air|under my breath|save your breath|bated "
-    r"breath|(?:breath|breathe|breathing|wheez\w*|choking|dying)(?: \S+){0,2}? (?:laughing|with laughter|from "
+    r"breath|(?:breath|breathe|breathing|wheez\w*|choking|dying|collapsed)(?: \S+){0,2}? (?:laughing|with laughter|"
+    r"from "
     r"laughing)|dying (?:to|for|of laughter|of boredom)|choked up|chok(?:e|ing) "
     r"on (?:all )?(?:the|these|those|this|my) (?:prices?|costs?|bills?|forms?|paperwork|admin|emails?|work|red tape|"
     r"letters?|jargon)|fit of (?:the )?(?:laughter|giggles|coughing|rage|temper|"
@@ -251,6 +255,9 @@ FIGURATIVE_MORE = rx(
     r"|\bi (?:always |often |usually |tend to )?choke on (?:tablets|pills|capsules|them|big)\b"
     r"|\bchok\w* (?:me|us|him|her) with (?:their|his|her|all|the)\b"
     r"|\bnearly had a stroke (?:reading|looking at|hearing|seeing)\b"
+    r"|\benough to give (?:anyone|you|me|someone|a saint) (?:a seizure|a stroke|a fit)\b"
+    r"|\bhaving a (?:heart attack|seizure|fit|stroke|meltdown) (?:over|about|at) (?:how|the|all|this|my)\b"
+    r"|\bcollapsed (?:onto|into|on) (?:the |my )?(?:sofa|couch|bed|chair|settee)\b|\bswells? with (?:tears|pride)\b"
     r"|\bchoking (?:my|the|our|his|her) (?:productivity|progress|life|work|motivation|creativity|brain|plans)\b"
 )
 FIGURATIVE_KEYED = (
@@ -312,8 +319,12 @@ HABITUAL = rx(
     r"in hot weather|most (?:days|evenings|nights)|some days|at weekends)\b"
 )
 # Someone else's long-standing condition: "my brother has seizures".
+# A long-term diagnosis the patient names as theirs ("I've got angina"): a condition, not an event.
+KNOWN_CONDITION = rx(r"\b(?:have|got|'ve got|suffer from|diagnosed with|i'm on \S+ for) (?:angina|asthma|epilepsy|"
+                     r"copd|heart failure|a heart condition|migraines|dementia|parkinson's|eczema|hay fever)\b")
 CONDITION = rx(
-    r"\b(?:has|have|gets|get|suffers? from|is prone to) (?:seizures|fits|blackouts|palpitations|migraines|angina|"
+    r"\b(?:has|have|gets|get|got|'ve got|suffers? from|is prone to|diagnosed with) (?:seizures|fits|blackouts|"
+    r"palpitations|migraines|angina|"
     r"asthma|epilepsy|hives|allergies|dementia|alzheimer's|alzheimers|parkinson's|hay fever|eczema|heart failure|"
     r"a heart condition|copd)\b"
 )
@@ -373,7 +384,8 @@ OTHER = frozenset(
     "mate mates mate's pal pal's buddy buddy's "
     "friend friends neighbour neighbor colleague coworker boss aunt auntie uncle cousin niece nephew people patients "
     "patient woman man lady guy others everyone anybody anyone teacher member members client customer somebody's "
-    "dog cat pet puppy kitten horse character characters bestie bff actor actress hero heroine "
+    "dog cat pet puppy kitten horse parrot bird budgie rabbit hamster "
+    "character characters bestie bff actor actress hero heroine "
     "friend's neighbour's colleague's".split()
 )
 PRONOUNS = frozenset("he she they him his her their he's she's they're them".split())

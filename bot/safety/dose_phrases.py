@@ -256,6 +256,65 @@ CUES = (*CUES,
         r"\b(?:that's|thats|that is) (?:ok|okay|fine|alright|safe)\b|(?:^| )(?:ok|okay|fine|alright)$",
         r"\bwe (?:would like|want|'d like|wanna|need)\b",
         )
+# Development phrasings (tests/unit/safety_dev_cases.yml): the everyday ways of asking for more, less, sooner,
+# later, another product or route, someone else's or unprescribed ampoules, and approval of what was done.
+CHANGE = (*CHANGE,
+          r"\b(?:a bit |a little |a lot )?more in the syringe\b|\bgive (?:me|him|her|us) (?:a bit |a little )?(?:less|"
+          r"more)\b",
+          r"\b(?:do|inject|take|have|use) (?:just |only )*\d[\d.]* ?(?:ml|mls|mcg|mg)\b",
+          r"\bboth\b.{0,40}\b(?:same (?:appointment|day|time|visit)|together|at once)\b",
+          r"\bconsecutive days\b|\bdays in a row\b|\b(?:take|have|get|do) them both\b",
+          r"\bmiss (?:one|a (?:dose|jab|shot|injection)|the next one|this one|next week's)\b",
+          r"\bcall it a day\b|\bpack (?:it|them) in\b",
+          r"\b(?:weekly|monthly|fortnightly|daily) (?:over|rather than|not|instead of) (?:weekly|monthly|fortnightly|"
+          r"daily)\b",
+          r"\b(?:shorten|lengthen|reduce|increase|widen|narrow) the (?:gap|interval|time)\b",
+          r"\b(?:want|need) (?:em|them|it|mine)(?: \S+)? (?:every|weekly|monthly|fortnightly|daily)\b",
+          r"\b(?:the )?(?:hydroxo|cyano|methyl)\w* (?:one|version|type|kind|injections?)s? instead\b"
+          r"|\binstead of (?:the )?(?:hydroxo|cyano|methyl)\w*",
+          r"\b(?:rather than|instead of) (?:the )?(?:im|intramuscular|sub ?cut|subcutaneous|the muscle|"
+          r"under the skin)\b",
+          r"\b(?:iv|drip|infusion)\b.{0,20}\binstead\b",
+          r"\bstop(?:ped|ping)? (?:at|after) (?:the )?(?:\d|one|two|three|four|five|six|first|second|third|fourth|"
+          r"fifth|sixth)\w*",
+          r"\bchange over\b|\bonly need (?:\d|one|two|three|four) a year\b|\bdo another\b|\banother half\b",
+          r"\bevery (?:two|2|three|3|four|4|six|6) weeks?\b(?=.*\b(?:not|instead|rather)\b)",
+          r"\bpush (?:them|it|both|my|the)(?: \S+){0,2}? back\b",
+          r"\b(?:need|want) (?:it|them|my b12|my dose|my levels) (?:boosted|upped|increased|raised|topped up)\b",
+          r"\bi(?:'d| would) rather\b.{0,20}\b(?:fortnightly|weekly|monthly|every|\d)",
+          r"\b(?:have|get) (?:my |the )?next one (?:tomorrow|today|now|this week|early|sooner)\b",
+          r"\b(?:just )?start (?:on|with|straight on) (?:the )?(?:monthly|maintenance)\b",
+          r"\bcut\w* (?:my |the )?(?:own )?(?:dose|dosage|injection|ampoule) in half\b",
+          r"\bdo \d+ (?:daily|every day|a day)\b|\brather than dropping down\b",
+          r"\b(?:move|put|switch|take) (?:me|him|her|us) (?:straight |right )?(?:to|onto) (?:the )?(?:maintenance|"
+          r"monthly|weekly)\b",
+          r"\b(?:can|could) (?:it|they|that|this) be (?:less|more|lower|higher|reduced|increased|fewer|less often|"
+          r"more often|switched|changed)\b",
+          r"\b(?:\d|two|three) (?:ampoules?|injections?|shots?|jabs?) a (?:week|day|month)\b",
+          r"\bon top of (?:my|the|his|her) (?:\S+ )?(?:one|shot|injection|jab)\b",
+          )
+STRONG = (*STRONG,
+          r"\b(?:gave|given|give) (?:my \S+|him|her|them) (?:two|2|double|an extra|another|both)\b",
+          r"^\W*catch ?up (?:dose|jab|shot|injection)s?\W*$|^\W*(?:more|less) often\W*$",
+          r"\b(?:ampoules?|injections?|vials?) (?:i|we) (?:bought|got|ordered|brought) (?:in|from|online|abroad)\b",
+          r"\bspare\b.{0,40}\b(?:do|use|have|inject|take) one\b",
+          r"\bi(?:'ve| have) been (?:doing|taking|having|injecting) \d+\b",
+          r"^\W*(?:just |accidentally )?(?:took|injected|had|did) (?:a )?(?:double|two|extra)\b",
+          r"\b(?:got|had|given|received) (?:two|2|double|an extra|both) (?:injections|jabs|shots|doses) (?:today|"
+          r"in one "
+          r"day|on the same day|at once)\b",
+          r"\bskipp(?:ed|ing)\b.{0,40}\b(?:is (?:that|it|this) (?:ok|okay|alright|fine)|that's fine|thats fine)\b",
+          r"\bswap (?:2|to) (?:hydroxo|cyano|methyl)\w*|\bskipping every other\b",
+          )
+CUES = (*CUES,
+        r"\b(?:would|will|could) it (?:really )?(?:hurt|matter|be bad|be a problem)\b|\bany harm\b",
+        r"\bcan (?:that|it|this) (?:happen|be (?:done|switched|changed|arranged))\b|\bis (?:that|it|this) allowed\b",
+        r"\bthoughts\b|(?:^| )(?:yes|ok|okay|ye)$",
+        r"\b(?:shouldn't|should not|couldn't|can't) (?:we|i|you|they)\b",
+        r"\b(?:can|could|should) (?:my |the |his |her )?(?:\S+'s )?(?:maintenance|injections?|jabs?|shots?|doses?|plan|"
+        r"schedule)\b",
+        r"\bwould\b.{0,40}\b(?:safe|ok|okay|alright|fine)\b",
+        )
 # Carrying medicine is not taking it: "can I take a load of ampoules with me on the plane?"
 CARRY = re.compile(r"\b(?:with me|on (?:the )?(?:plane|flight)|in my (?:bag|luggage|case|suitcase)|hand luggage)\b")
 

@@ -335,7 +335,7 @@ def _extra_then_asked(clauses: tuple[str, ...]) -> bool:
 _NOT_DOSE_OBJECT = re.compile(
     r"\b(?:skip|skipping|increase|increasing|change|changing|stop|stopping|double|reduce|bump)(?: \S+){0,2}? "
     r"(?:the |this |that |my )?(?:small talk|chit ?chat|text size|font(?: size)?|reminders?|messages?|notifications?|"
-    r"chat|page|zoom|volume|language|password|email|phone number|address)\b")
+    r"chat|page|zoom|volume|language|password|email|phone number|address|questions?)\b")
 
 
 def _clause_is_request(clause: str, not_a_request: bool, dose_before: bool) -> bool:

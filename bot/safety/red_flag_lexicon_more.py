@@ -12,6 +12,7 @@ import re
 from bot.safety.red_flag_lexicon import _F, CANT, CHECK, SEVERE, URGENT
 from bot.safety.red_flag_lexicon import ANCHORS as BASE_ANCHORS
 from bot.safety.red_flag_lexicon import LEXICON as BASE
+from bot.safety.red_flag_plain_words import PLAIN, PLAIN_ANCHORS
 
 __all__ = ["ANCHORS", "ANCHORS_MORE", "LEXICON", "MORE"]
 
@@ -126,7 +127,7 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 
 
 
-LEXICON = BASE + MORE
+LEXICON = BASE + MORE + PLAIN
 
 # Prefilter words of the patterns above; ANCHORS is both sets, per category.
 ANCHORS_MORE: dict[str, tuple[str, ...]] = {
@@ -149,6 +150,6 @@ ANCHORS_MORE: dict[str, tuple[str, ...]] = {
     "unwell+": ("ambulance", "emergency", "dying"),
 }
 ANCHORS: dict[str, tuple[str, ...]] = {
-    category: BASE_ANCHORS.get(category, ()) + ANCHORS_MORE.get(category, ())
-    for category in {*BASE_ANCHORS, *ANCHORS_MORE}
+    category: BASE_ANCHORS.get(category, ()) + ANCHORS_MORE.get(category, ()) + PLAIN_ANCHORS.get(category, ())
+    for category in {*BASE_ANCHORS, *ANCHORS_MORE, *PLAIN_ANCHORS}
 }

@@ -219,6 +219,8 @@ def _judge(
         return None
     if who == "household" and ctx.REPORTED_PAST.search(clause) and not current:
         check_only = True
+    if who == "patient" and not current and ctx.KNOWN_CONDITION.search(before[-30:] + matched) and level != SEVERE:
+        return None  # "I've got angina and carry a spray, any issue with B12?": a known condition
     if who != "patient" and not current and (ctx.HABITUAL.search(clause) or ctx.CONDITION.search(clause)):
         return None  # "my brother has seizures", "my mum gets dizzy in the mornings": a condition, not an event now
     if level == CHECK and ctx.APOLOGY.match(clause) and match.re is _VAGUE_MIND:

@@ -53,3 +53,24 @@ def test_the_later_sets_hold_their_floors():
         assert red["not_urgent"]["urgent"].rate <= floor["false_alarms"], name
         assert dose["dose_change"].rate >= floor["dose"], name
         assert dose["not_dose_change"].rate <= floor["dose_fp"], name
+
+
+# The development phrasings (tests/unit/safety_dev_cases.yml): written by a helper that saw neither the detectors
+# nor any evaluation set, and used to improve the detectors, so they are held to what they reach today.
+def test_the_development_phrasings_hold_their_floors():
+    import yaml
+
+    from bot.paths import ROOT
+    from bot.safety import screen
+
+    cases = yaml.safe_load((ROOT / "tests" / "unit" / "safety_dev_cases.yml").read_text(encoding="utf-8"))
+
+    def share(key, predicate):
+        return sum(1 for entry in cases[key] if predicate(screen(entry["text"]))) / len(cases[key])
+
+    assert share("urgent", lambda s: s.red_flag is not None) >= 0.90
+    assert share("urgent", lambda s: s.red_flag is None and s.check is None) <= 0.06
+    assert share("not_urgent", lambda s: s.red_flag is not None) <= 0.015
+    assert share("check", lambda s: s.red_flag is not None or s.check is not None) >= 0.48
+    assert share("dose_change", lambda s: s.dose_request) >= 0.90
+    assert share("not_dose_change", lambda s: s.dose_request) <= 0.01
