@@ -109,7 +109,7 @@ class Context:
 
     turn: int = 0
     topic: str | None = None  # the intent last answered
-    plan_topic: str | None = None  # the plan question last answered ("the one after that" after a glossary part)
+    plan_topic: str | None = None  # the date question last answered ("the one after that" after a glossary part)
     topic_entities: dict[str, list[str]] = field(default_factory=dict)
     term: str | None = None  # the glossary word last explained ("when does mine start?" after "maintenance")
     urgent_turn: int = -1  # when urgent-care advice was last given

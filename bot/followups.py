@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _NEXT_ONE = re.compile(
     r"\b(?:(?:the )?one after(?: that)?|after that one|the following one|the next one after|and then\b|"
     r"then what|what comes? (?:after|next)|what happens (?:after|next)|after that|and after|"
-    r"the one after|next after that)\b|^\W*(?:and |so |ok )?(?:after|then)\W*$", re.IGNORECASE)
+    r"the one after|next after that)\b|^\W*(?:and |n |an |& |so |ok )?(?:after|then)\W*$", re.IGNORECASE)
 _POSITIONAL = re.compile(r"\b(?:the )?one after(?: that| next)?\b", re.IGNORECASE)
 _AFTER_THOSE = re.compile(r"\bafter (?:those|them|these|all (?:of )?(?:those|them|these)|the weekly ones|"
                           r"the last one)\b", re.IGNORECASE)
@@ -139,8 +139,10 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
     if _WHAT_DO.search(text) and topic in ("ask_next_lab_check", "ask_monitoring_labs", "ask_lab_preparation"):
         return Followup("request_human")  # "I never had them. what should I do": the care team rebooks
     if _NEXT_ONE.search(text):
-        if topic not in PLAN_INTENTS and ctx.plan_topic in ("ask_next_injection", "ask_maintenance_plan"):
-            topic = ctx.plan_topic  # "next jab and what MCV means" then "and the one after that?"
+        if ctx.plan_topic in ("ask_next_injection", "ask_maintenance_plan") and (
+                topic not in PLAN_INTENTS or (_POSITIONAL.search(text) and topic == "ask_next_lab_check")):
+            # "next jab and what MCV means" or "next jab and my bloods", then "and the one after that?"
+            topic = ctx.plan_topic
         if topic == "ask_next_injection":
             return Followup(topic, which=ctx.date_index + 1)
         if topic == "ask_weekly_duration":

@@ -45,7 +45,9 @@ from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, QUEST
 
 _COURSE_TOPICS = ("ask_maintenance_plan", "ask_my_plan", "ask_weekly_duration", "ask_next_injection")
 _ASKS_SOMETHING = re.compile(r"\?|\b(?:when|what|which|how|is|are|does|do)\b", re.IGNORECASE)
-_REPORTED = re.compile(r"\b(?:had|have had|'ve had|got|took|taken|done|given|gave|did|was|received)\b", re.IGNORECASE)
+_REPORTED = re.compile(r"\b(?:had|have had|'ve had|got|took|taken|given|gave|did|was|received)\b", re.IGNORECASE)
+_TILL_NEXT = re.compile(r"\bhow (?:many|long)(?: \w+)? (?:till|until|before|to) (?:the|my|his|her) next\b",
+                        re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MAX_QUESTIONS = 3  # questions answered from one message
 CONTEXT_GUESS = 0.2  # an unsure plan question right after a plan answer is answered, not clarified
@@ -54,7 +56,8 @@ UNSURE_HELP = 0.6  # "help" this unsure is read for a question like an unsure me
 CONFIDENT = 0.9  # a classification this sure is not overridden by a follow-up that only repeats the topic
 _WHY_QUESTION = re.compile(r"^\W*(?:but |and |so |ok |okay )?(?:why|how come)\b", re.IGNORECASE)
 _DATES = re.compile(r"\b(?:dates?|days|when)\b", re.IGNORECASE)
-_HOW_LONG_GOES_ON = re.compile(r"\bhow long\b|\b(?:go(?:es)? on|last|end|finish|stop)\b", re.IGNORECASE)
+_HOW_LONG_GOES_ON = re.compile(r"\bhow long\b|\b(?:go(?:es)? on|last|end|finish|stop|(?:till|until|til) when)\b",
+                               re.IGNORECASE)
 SOCIAL = {"greet", "thank", "affirm", "goodbye"}
 # not read as "what does this word mean" even when a glossary word is named
 _NEVER_A_TERM = {"ask_term_meaning", "request_dose_change", "report_missed_dose", "report_injection_given",
@@ -211,12 +214,15 @@ def refined(intent: str, text: str) -> str:
     if intent == "report_injection_given" and _ASKS_SOMETHING.search(text) and not _REPORTED.search(text):
         # "1st jab this wk?", "done after today??": a question about the dates, not a report
         return "ask_weekly_duration" if read_date_question(text).after_today else "ask_next_injection"
-    if intent == "ask_typical_starting_dose" and asks_start(text) and is_short(text) and not asks_dose_amount(text):
+    if intent == "ask_typical_starting_dose" and re.search(r"\bstart", text, re.IGNORECASE) and is_short(text) and (
+            not asks_dose_amount(text)):
         return "ask_next_injection"  # "start?" from a patient not yet started
     if intent == "ask_appointment_change" and asks_reassessment(text) and _ASKS_SOMETHING.search(text):
         return "ask_next_lab_check"  # "is that the same day as the review appointment?"
     if intent == "ask_lab_preparation" and lab_words(text) and is_short(text) and not preparing(text):
         return "ask_next_lab_check"  # "and the blood test?"
+    if intent in ("ask_weekly_duration", "ask_injection_history") and _TILL_NEXT.search(text):
+        return "ask_next_injection"  # "how many weeks till the next one?"
     if intent == "report_missed_dose" and asks_reassessment(text):
         return "ask_maintenance_plan"  # "wasn't I supposed to have a review?"
     if intent == "ask_injection_history" and asks_remaining(text):

@@ -363,7 +363,7 @@ def part_guess(text: str) -> str | None:
         return "ask_injection_history"
     if re.search(r"\bhow many\b", text or "", re.IGNORECASE) and asks_remaining(text) or _FINAL.search(text or ""):
         return "ask_weekly_duration"  # "and when's the last of the every other day ones?"
-    return None
+    return bare_plan_question(text)  # "thank you. is it the same dose all the way through?"
 
 
 _FINAL = re.compile(r"\bwhen(?:'s| is| will be| does)? (?:the|my) (?:very )?(?:last|final)\b", re.IGNORECASE)

@@ -196,7 +196,8 @@ def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx:
         whole = (intent == "ask_my_plan" or question.followup is not None
                  or (intent == "ask_my_product" and asks_dose_amount(turn.text or "")))  # "and how much each time?"
         answering.say_plan_answer(answer, reply, ctx, whole=whole, extra=extra)
-        ctx.plan_topic = intent
+        if intent in ("ask_next_injection", "ask_maintenance_plan"):
+            ctx.plan_topic = intent
         if answer.offers_followup:
             care_team.offer(answer.offers_followup, ctx, reply)
     reply.audits.append(Audit(intent, ACTION, identity.reference, record.plan_version_id))

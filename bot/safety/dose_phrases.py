@@ -305,6 +305,9 @@ STRONG = (*STRONG,
           r"day|on the same day|at once)\b",
           r"\bskipp(?:ed|ing)\b.{0,40}\b(?:is (?:that|it|this) (?:ok|okay|alright|fine)|that's fine|thats fine)\b",
           r"\bswap (?:2|to) (?:hydroxo|cyano|methyl)\w*|\bskipping every other\b",
+          r"\b(?:gave|given|had|took|injected|did)(?: \S+){0,5}? (?:a week|a day|\d+ days?|a few days|two days|"
+          r"three days) "
+          r"early\b",
           )
 CUES = (*CUES,
         r"\b(?:would|will|could) it (?:really )?(?:hurt|matter|be bad|be a problem)\b|\bany harm\b",
@@ -314,6 +317,7 @@ CUES = (*CUES,
         r"\b(?:can|could|should) (?:my |the |his |her )?(?:\S+'s )?(?:maintenance|injections?|jabs?|shots?|doses?|plan|"
         r"schedule)\b",
         r"\bwould\b.{0,40}\b(?:safe|ok|okay|alright|fine)\b",
+        r"\b(?:\S+'s )?(?:carer|nurse|doctor|gp|pharmacist) (?:wants?|would like|asked|suggested|wondered)\b",
         )
 # Carrying medicine is not taking it: "can I take a load of ampoules with me on the plane?"
 CARRY = re.compile(r"\b(?:with me|on (?:the )?(?:plane|flight)|in my (?:bag|luggage|case|suitcase)|hand luggage)\b")

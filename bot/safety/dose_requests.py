@@ -93,7 +93,7 @@ _CHANGE = _any(
 # Switching patterns: an oral-switch question ("tablets instead?") is a general question, not a dose change.
 _SWITCH = _any(
     r"\b(?:daily|weekly|monthly|fortnightly|\d[\d.]*\s?(?:mcg|micrograms?|mg|milligrams?|ug|\u00b5g)|"
-    r"every (?:\S+ )?(?:days?|weeks?|months?))(?: \S+){0,2}? instead\b",
+    r"every (?:\S+ )?(?:days?|weeks?|months?|fortnight))(?: \S+){0,2}? instead\b",
     r"\binstead of (?:the |my |a )?(?:\S+ )?(?:\d|weekly|monthly|daily|doses?|shots?|injections?|jabs?|"
     r"cyanocobalamin|hydroxocobalamin|methylcobalamin|adenosylcobalamin)",
     r"\b(?:go|switch|move|change|jump|skip ahead|swap|drop|step) (?:straight |right |over |down |up |back )?"
@@ -211,8 +211,11 @@ _SHARING = _any(
     r"\b(?:use|using|used|take|taking|(?<!i )(?<!i've )(?<!we )have|having|give|giving|gave|share|sharing|borrow|"
     r"borrowing|borrowed|lend|"
     r"lending|inject|injecting|try|pass on|sell|donate)(?: \S+){0,3}? (?:someone else's|somebody else's|another "
-    r"person's|other people's|\S+'s|leftover|left over|spare|old|unused|remaining|expired|her|his|their)"
+    r"person's|other people's|\S+'s|leftover|left over|spare|old|unused|remaining|expired)"
     rf"(?: \S+){{0,2}}? {_PRODUCT}\b",
+    # "can I use her ampoules": another person's, when the patient is the one using them (not "he's having his")
+    r"\b(?:i|we)\b(?: \S+){0,3}? (?:use|using|used|take|taking|have|having|borrow|borrowing|borrowed|inject|"
+    rf"injecting|try)(?: \S+){{0,2}}? (?:her|his|their)(?: \S+){{0,2}}? {_PRODUCT}\b",
     rf"\b(?:give|share|lend|pass|sell|donate)(?: \S+){{0,2}}? (?:my|one of my|some of my|a few of my|any of my)"
     rf"(?: \S+)? {_PRODUCT}(?: \S+){{0,3}}? (?:with|to)\b",
     r"\b(?:use|have|take|borrow|share|try) (?:mine|some of mine|one of mine|hers|his)\b",

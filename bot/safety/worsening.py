@@ -24,7 +24,8 @@ _SYMPTOMS = {
 _SYMPTOM = "|".join(sorted(map(re.escape, _SYMPTOMS), key=len, reverse=True))
 _WORSE = (
     r"(?:getting worse|got worse|gotten worse|worse|worsening|is back|are back|has come back|have come back|"
-    r"came back|coming back|returned|returning|creeping back|creeping up|creeping|climbing|travelling up|traveling up|"
+    r"came back|coming back|returned|returning|creeping back|creeping up|creeping|crept|climbing|travelling up|"
+    r"traveling up|"
     r"going up (?:my|to|towards|into|past)|spreading|has spread|spread|moved|moving|back again|"
     r"more than before|worse again|again)"
 )
