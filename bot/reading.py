@@ -312,33 +312,28 @@ def asks_care_team(text: str) -> bool:
     return bool(_TO_CARE_TEAM.search(text or ""))
 
 
-# Bare words a signed-in patient sends about their plan: "jab?", "labs", "wot am i on", "same date still?"
-_BARE_NEXT = re.compile(r"^\W*(?:my |the |next |nxt )?(?:b12 )?(?:jab|shot|injection|inj)s?\W*$"
-                        r"|\b(?:same date|same day|still (?:on|the same))\b.*\b(?:right|still|yeah|\?)"
-                        r"|\b(?:shot|jab|injection)'?s? still (?:on|the same)\b", re.IGNORECASE)
-_BARE_LABS = re.compile(r"^\W*(?:my |the |next )?(?:labs?|bloods?|blood tests?|blood work|bloodwork|blood day)\W*$",
-                        re.IGNORECASE)
-_WHAT_AM_I_ON = re.compile(r"^\W*(?:what|wot|wat|which)(?: \w+)? (?:am i|is he|is she|are they|are we) on\W*$",
-                           re.IGNORECASE)
+# Bare words a signed-in patient sends about their plan, and the question each asks, tried in order
+_BARE_WORDS = (
+    # "labs", "bloods?", "blood day"
+    ("ask_next_lab_check", r"^\W*(?:my |the |next )?(?:labs?|bloods?|blood tests?|blood work|bloodwork|blood day)\W*$"),
+    # "jab?", "my shot's still the same date right?"
+    ("ask_next_injection", r"^\W*(?:my |the |next |nxt )?(?:b12 )?(?:jab|shot|injection|inj)s?\W*$|\b(?:same date|"
+                           r"same day|still (?:on|the same))\b.*\b(?:right|still|yeah|\?)|\b(?:shot|jab|injection)'?s? "
+                           r"still (?:on|the same)\b"),
+    # "wot am i on"
+    ("ask_my_product", r"^\W*(?:what|wot|wat|which)(?: \w+)? (?:am i|is he|is she|are they|are we) on\W*$"),
+    # "is it the same dose all the way through?": the doses of each phase
+    ("ask_my_plan", r"\b(?:same (?:dose|amount|strength)|dose (?:stay|stays|change|changes)|doses? (?:the )?same)\b"),
+)
+_BARE = tuple((intent, re.compile(pattern, re.IGNORECASE)) for intent, pattern in _BARE_WORDS)
 # "is that for the rest of her life then": how long maintenance goes on
 _FOREVER = re.compile(r"\b(?:for (?:the )?rest of (?:my|her|his|their|your) li(?:fe|ves)|for life|forever|for ever|"
                       r"lifelong|life long|permanent(?:ly)?|for good)\b", re.IGNORECASE)
-# "is it the same dose all the way through?": the doses of each phase
-_SAME_DOSE = re.compile(r"\b(?:same (?:dose|amount|strength)|dose (?:stay|stays|change|changes)|doses? (?:the )?"
-                        r"same)\b", re.IGNORECASE)
 
 
 def bare_plan_question(text: str) -> str | None:
     """The plan question a bare word or fragment asks, or None."""
-    if _BARE_LABS.search(text or ""):
-        return "ask_next_lab_check"
-    if _BARE_NEXT.search(text or ""):
-        return "ask_next_injection"
-    if _WHAT_AM_I_ON.search(text or ""):
-        return "ask_my_product"
-    if _SAME_DOSE.search(text or ""):
-        return "ask_my_plan"
-    return None
+    return next((intent for intent, pattern in _BARE if pattern.search(text or "")), None)
 
 
 def asks_how_long_for(text: str) -> bool:

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import re
 
-from bot.safety.red_flag_lexicon import CANT, URGENT
+from bot.safety.red_flag_lexicon import CANT, URGENT, _any
 
 _WHO = r"(?:my|his|her|their|the)"
 _LIMB = r"(?:arm|leg|hand|foot|face|side|fingers)"
-
-
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 PLAIN: tuple[tuple[str, str, re.Pattern[str]], ...] = (
