@@ -71,6 +71,14 @@ class Question:
     followup: Followup | None = None
 
 
+def _unsure_of(intent: str | None, confidence: float) -> bool:
+    """The classifier left the question open: no intent, or a social one it was unsure of."""
+    return intent == FALLBACK_INTENT or (intent in _UNSURE_SOCIAL and confidence < UNSURE_HELP)
+
+
+def _same_question(a: Question, b: Question) -> bool:
+    return (a.intent, a.followup, term_for(a.text)) == (b.intent, b.followup, term_for(b.text))
+
 
 def questions_in(turn: Turn, ctx: Context) -> list[Question]:
     """Every question of the message, in order: the NLU's segments, or the message itself, or a short
@@ -88,8 +96,7 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
             previous = segment.text
             if question is None:
                 social_only = social_only and segment.intent in SOCIAL
-            elif all((q.intent, q.followup, term_for(q.text)) != (question.intent, question.followup,
-                                                                   term_for(question.text)) for q in found):
+            elif not any(_same_question(q, question) for q in found):
                 found.append(question)
         if len(found) > 1 or (found and social_only):
             return found  # "ok thank you. And the blood test, which day?"
@@ -116,8 +123,7 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
     if (intent not in PLAN_INTENTS and not turn.from_button and asks_about_day(text)
             and (ctx.topic in PLAN_INTENTS or intent in (FALLBACK_INTENT, "out_of_scope"))):
         intent = "ask_next_injection"  # "what about Friday 11 Dec?" after "is there one on Saturday?"
-    if (intent == FALLBACK_INTENT or (intent in _UNSURE_SOCIAL and turn.confidence < UNSURE_HELP)) and (
-            not turn.from_button):
+    if _unsure_of(intent, turn.confidence) and not turn.from_button:
         intent = _unsure(turn, text, ctx) or intent  # "how is it given, like where" is not a request for the menu
     if intent in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
         return [Question(intent, turn.text, Followup(intent, why=True))]  # "why under the skin and not the muscle?"
@@ -135,7 +141,7 @@ def _part_question(segment, ctx: Context) -> Question | None:
     if asks_meaning_of_term(segment.text) or defines_term(segment.text):
         return Question("ask_term_meaning", segment.text)
     intent = segment.intent
-    if intent == FALLBACK_INTENT or (intent in _UNSURE_SOCIAL and segment.confidence < UNSURE_HELP):
+    if _unsure_of(intent, segment.confidence):
         if followup := resolve_followup(segment.text, ctx):
             return Question(followup.intent, segment.text, followup)
         intent = part_guess(segment.text) or intent

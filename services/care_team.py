@@ -40,10 +40,13 @@ def answer_offer(yes: bool, turn: Turn, store, verifier: Verifier, ctx: Context,
     identity, record = _signed_in(turn, store, verifier, reply, "utter_offer_human_anonymous")
     if identity is None:
         return
-    store.add_followup(identity.reference, kind or "question", record.version if record else None,
-                       turn.conversation_key)
-    reply.audits.append(Audit(kind or "question", "followup", identity.reference,
-                              record.plan_version_id if record else None))
+    _file(kind or "question", identity, record, turn, store, reply)
+
+
+def _file(kind: str, identity, record, turn: Turn, store, reply: Reply) -> None:
+    """A follow-up in the care-team inbox, its audit line, and the patient told."""
+    store.add_followup(identity.reference, kind, record.version if record else None, turn.conversation_key)
+    reply.audits.append(Audit(kind, "followup", identity.reference, record.plan_version_id if record else None))
     reply.say(response="utter_followup_recorded")
 
 
@@ -56,8 +59,8 @@ def request_human(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Re
         reply.say(response="utter_offer_human_anonymous")
         return
     if asked_outright:
-        ctx.offer = "question"
-        answer_offer(True, turn, store, verifier, ctx, reply)
+        ctx.offer = None
+        _file("question", identity, store.current_plan(identity.reference), turn, store, reply)
         return
     reply.say(response="utter_offer_human")
     offer("human_requested", ctx, reply)

@@ -219,7 +219,7 @@ def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, c
                                       more=bool(followup and (followup.more or followup.why)), entities=entities,
                                       closing=closing)
     if intent == "ask_weekly_meaning":
-        _their_own_dates(turn, verifier, store, ctx, reply)
+        _their_own_dates(turn, identity, record, ctx, reply)
     if intent == "ask_term_meaning":
         ctx.term = term_for(question.text or turn.text or "") or ctx.term
     if offers:
@@ -239,13 +239,12 @@ def _own_plan_if_any(turn: Turn, store, verifier: Verifier):
         return Identity(None, "none"), None
 
 
-def _their_own_dates(turn: Turn, verifier: Verifier, store, ctx: Context, reply: Reply) -> None:
-    """ "Does every other day mean Monday, Wednesday, Friday?": a signed-in patient's real dates answer it."""
+def _their_own_dates(turn: Turn, identity: Identity, record, ctx: Context, reply: Reply) -> None:
+    """ "Does every other day mean Monday, Wednesday, Friday?": a signed-in patient's real dates (`record`, the plan
+    the general answer already looked up) answer it."""
     question = read_date_question(turn.text or "")
     if question.count <= 1 and question.weekday is None and not _FOR_ME.search(turn.text or ""):
         return  # "what does every other day actually mean for me?" is answered with their dates too
-    identity = verification.identify(verifier, turn)
-    record = store.current_plan(identity.reference) if identity.reference else None
     if record is None:
         return
     answer = answering.plan_answer("ask_next_injection", record, turn, ctx)

@@ -181,13 +181,13 @@ def _judge(
         return None
     if _PAST_VERB.search(matched) and _ONCE.match(after):
         return None  # "my lips swelled once after shellfish": one past episode
-    if _PAST_VERB.search(matched) and _NEAR_MISS.search(before) and not ctx.CURRENT.search(clause):
+    current = ctx.CURRENT.search(clause) is not None
+    if _PAST_VERB.search(matched) and _NEAR_MISS.search(before) and not current:
         return CHECK  # "I nearly collapsed at work": it passed; ask whether it is happening now
     if _SINCE_THEN.search(before):
         return None  # "since his heart attack": the event is what time is counted from
     if tail and (ctx.RESOLVED_TAIL.match(tail) or (ctx.QUESTION_TAIL.match(tail) and not ctx.REPORT.search(clause))):
         return None  # "anaphylaxis - how likely?"; but "my tongue is swelling, is that a side effect?" is a report
-    current = ctx.CURRENT.search(clause) is not None
     check_only = False
     frame = ctx.NORMAL_QUESTION.search(question_before)
     if frame:
@@ -316,7 +316,7 @@ def assess(clauses: tuple[str, ...]) -> tuple[RedFlag | None, RedFlag | None]:
         for category, level, match in mentions:
             if inherited.general or (inherited.negated and ctx.LIST_WORDS & set(clause.split())):
                 continue
-            if category in ("allergic_rash", "swelling") and ctx.LOCAL.search(clause) and not ctx.SPREAD.search(clause):
+            if _only_local(category, clause):
                 continue
             if category in urgent or judged[category] >= _MAX_JUDGED:
                 continue  # one urgent verdict per category is enough
@@ -339,15 +339,21 @@ def assess(clauses: tuple[str, ...]) -> tuple[RedFlag | None, RedFlag | None]:
     return None, _unmatched_symptom(clauses)
 
 
+def _only_local(category: str, clause: str) -> bool:
+    """A rash or swelling at the injection site only ("a small red patch where the needle went")."""
+    return (category in ("allergic_rash", "swelling") and bool(ctx.LOCAL.search(clause))
+            and not ctx.SPREAD.search(clause))
+
+
 def _unmatched_symptom(clauses: tuple[str, ...]) -> RedFlag | None:
     """A symptom word the lexicon has no phrasing for, not denied, past, general or someone else's: one check
     question (red_flag_stems.py), never urgent advice."""
     for index, clause in enumerate(clauses):
         following = clauses[index + 1] if index + 1 < len(clauses) else ""
+        masked = _mask(clause)
         for category, match in stem_mentions(clause):
-            if category in ("allergic_rash", "swelling") and ctx.LOCAL.search(clause) and not ctx.SPREAD.search(clause):
+            if _only_local(category, clause):
                 continue
-            masked = _mask(clause)
             # judged as if it were a full report: only one that reads as happening now, and not mild or habitual,
             # earns the question
             if _judge(clause, masked, URGENT, match, following, clauses[index - 1] if index else "") == URGENT:
