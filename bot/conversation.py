@@ -44,7 +44,7 @@ class Turn:
     today: date = field(default_factory=date.today)
     from_button: bool = False  # a "/intent" payload: the patient clicked, nothing to read in the text
     screen: Any = None  # the NLU's safety screen (bot.safety.Screen), when the message went through the NLU
-    suspected_emergency: float = 0.0  # the classifier's report_emergency confidence the safety screen overruled
+    suspected_emergency: float = 0.0  # the NLU safety scorer's red-flag score (urgent + check), 0 without the NLU
 
 
 # --- the reply ----------------------------------------------------------------------------------------

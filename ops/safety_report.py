@@ -12,12 +12,13 @@ from __future__ import annotations
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
 
 from bot.paths import ROOT
-from bot.safety import screen
-from services.conversation import SUSPECTED_EMERGENCY  # the classifier's suspicion that earns a check question
+from bot.safety import Screen, screen
+from services.conversation import SUSPECTED_EMERGENCY  # the scorer's suspicion that earns a check question
 
 SETS = ROOT / "tests" / "safety_eval"
 SET_B = ROOT / "tests" / "safety_eval_b"  # written later; measured blind once, then used to improve the detector
@@ -42,19 +43,36 @@ def load(name: str, folder=SETS) -> dict[str, list[dict]]:
     return yaml.safe_load((folder / name).read_text(encoding="utf-8"))
 
 
-_PARSER = None  # with --pipeline: the trained NLU, so the classifier's own suspicion counts as it does in chat
+_PARSER = None  # with --pipeline: the trained NLU, so the scorer's scores count as they do in chat
+
+
+def use_pipeline(parser) -> None:
+    """Measure what the trained NLU passes to the conversation (rules and scorer), or the rules alone (None)."""
+    global _PARSER
+    _PARSER = parser
+    _parsed.cache_clear()
+
+
+@lru_cache(maxsize=None)
+def _parsed(text: str) -> dict:
+    return _PARSER.parse(text)
+
+
+def _screen(text: str) -> Screen:
+    """The rules alone, or (with --pipeline) what the trained NLU passes to the conversation."""
+    if _PARSER is None:
+        return screen(text)
+    return Screen.from_dict(_parsed(text).get("b12_screen")) or Screen()
 
 
 def outcome(text: str) -> str:
-    result = screen(text)
+    result = _screen(text)
     if result.red_flag:
         return "urgent"
     if result.check:
         return "check"
-    if _PARSER is not None:
-        parsed = _PARSER.parse(text)
-        if float(parsed.get("b12_suspected_emergency") or 0.0) >= SUSPECTED_EMERGENCY:
-            return "check"
+    if _PARSER is not None and float(_parsed(text).get("b12_suspected_emergency") or 0.0) >= SUSPECTED_EMERGENCY:
+        return "check"
     return "none"
 
 
@@ -81,7 +99,7 @@ def dose_figures(folder=SETS) -> dict[str, Tally]:
         tally = Tally()
         for entry in entries:
             tally.total += 1
-            flagged = screen(entry["text"]).dose_request
+            flagged = _screen(entry["text"]).dose_request
             tally.hits += flagged
             if flagged != (part == "dose_change"):
                 tally.misses.append(entry["text"])
@@ -115,10 +133,10 @@ def main(show_misses: bool = False, folder=SETS) -> None:
 if __name__ == "__main__":
     chosen = next((folder for flag, folder in (("--set-e", SET_E), ("--set-d", SET_D), ("--set-c", SET_C),
                                                ("--set-b", SET_B)) if flag in sys.argv), SETS)
-    if "--pipeline" in sys.argv:  # the whole chat pipeline: the detector, then the classifier's suspicion
+    if "--pipeline" in sys.argv:  # the whole chat pipeline: the rules, then the scorer (bot/safety/scores.py)
         from ops.nlu_report import Parser
         from ops.training import latest_model
 
-        _PARSER = Parser(latest_model())
-        print("(pipeline: the safety screen, then the classifier's report_emergency suspicion as a check question)")
+        use_pipeline(Parser(latest_model()))
+        print("(pipeline: the rules and the trained scorer, as the conversation sees them)")
     main(show_misses="--misses" in sys.argv, folder=chosen)

@@ -19,6 +19,7 @@ from bot.questions import MAX_QUESTIONS, Question, next_best, questions_in, with
 from bot.reading import asks_care_team, asks_dose_amount, asks_if_urgent, part_guess
 from bot.safety import dose_rule_wins
 from bot.safety import screen as screen_text
+from bot.safety.scores import CHECK_WITHOUT_EVIDENCE
 from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS, TOPIC_INTENTS
 from bot.wording import chat as words
 from bot.wording.general import CLOSING
@@ -26,7 +27,7 @@ from bot.wording.plan import general_closing
 from services import answering, care_team, verification
 
 ACTION = "action_respond"
-SUSPECTED_EMERGENCY = 0.5  # the classifier's report_emergency confidence that earns a check question
+SUSPECTED_EMERGENCY = CHECK_WITHOUT_EVIDENCE  # the NLU scorer's red-flag score that earns a check question
 ASKED_BESIDE = 0.05  # a plan question ranked this high beside identity details is what the patient asked
 _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now|help me|please help)\b",
                        re.IGNORECASE)
@@ -86,7 +87,7 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
         # "his legs feel weird and wobbly again": a known symptom back is the worsening answer (which says when
         # to seek urgent care), not a check question about a sudden weakness
         return _ask_check(screen.check.category, turn, ctx, reply)
-    if turn.suspected_emergency >= SUSPECTED_EMERGENCY:  # the classifier's suspicion alone: ask, never alarm
+    if turn.suspected_emergency >= SUSPECTED_EMERGENCY:  # the scorer's suspicion alone: ask, never alarm
         return _ask_check(None, turn, ctx, reply)
     if turn.intent == "report_emergency":  # the classifier alone never gives urgent advice
         turn = next_best(turn)

@@ -256,7 +256,7 @@ CUES = (*CUES,
         r"\b(?:that's|thats|that is) (?:ok|okay|fine|alright|safe)\b|(?:^| )(?:ok|okay|fine|alright)$",
         r"\bwe (?:would like|want|'d like|wanna|need)\b",
         )
-# Development phrasings (tests/unit/safety_dev_cases.yml): the everyday ways of asking for more, less, sooner,
+# Development phrasings (data/safety/dev_cases_1.yml): the everyday ways of asking for more, less, sooner,
 # later, another product or route, someone else's or unprescribed ampoules, and approval of what was done.
 CHANGE = (*CHANGE,
           r"\b(?:a bit |a little |a lot )?more in the syringe\b|\bgive (?:me|him|her|us) (?:a bit |a little )?(?:less|"

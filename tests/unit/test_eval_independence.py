@@ -1,6 +1,7 @@
 """The evaluation sets were written apart from the training and development data and must stay apart: no exact
 or near duplicate (token Jaccard >= 0.8) of any evaluation message may appear in data/nlu/ or in the development
-phrasings the detectors and reading rules are improved on (tests/unit/safety_dev_cases.yml, tests/conversation_dev/)."""
+phrasings the detectors and reading rules are improved on and the red-flag scorer is trained on
+(data/safety/, tests/conversation_dev/, tests/conversation_dev_2/)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,17 @@ def _flow_turns(path: Path) -> list[str]:
 
 def _development() -> list[str]:
     tests = ROOT / "tests"
-    document = yaml.safe_load((tests / "unit" / "safety_dev_cases.yml").read_text(encoding="utf-8"))
-    texts = [entry["text"] for entries in document.values() for entry in entries]
-    return texts + [t for path in sorted((tests / "conversation_dev").glob("*.yml")) for t in _flow_turns(path)]
+    return _safety_training() + [t for folder in ("conversation_dev", "conversation_dev_2")
+                    for path in sorted((tests / folder).glob("*.yml")) for t in _flow_turns(path)]
+
+
+def _safety_training() -> list[str]:
+    """The red-flag and dose-change scorer's own training phrasings (data/safety/, development sets)."""
+    texts = []
+    for path in sorted((ROOT / "data" / "safety").glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += [entry["text"] for entries in document.values() for entry in entries]
+    return texts
 
 
 def _training() -> list[frozenset[str]]:
@@ -82,6 +91,7 @@ def _near_any(tokens: frozenset[str], index: dict[int, list[frozenset[str]]]) ->
 
 
 TRAINING = _by_size(_training())
+SAFETY_TRAINING = _by_size([t for t in map(_tokens, _safety_training()) if t])
 DEVELOPMENT = _by_size([t for t in map(_tokens, _development()) if len(t) >= SHORT])
 EVAL_SETS = _eval_sets()
 
@@ -104,6 +114,8 @@ def test_no_evaluation_message_is_in_the_training_data(name):
         tokens = _tokens(text)
         if tokens and _near_any(tokens, TRAINING):
             overlaps.append(text)
+        elif name.startswith("safety_eval") and tokens and _near_any(tokens, SAFETY_TRAINING):
+            overlaps.append(text)  # the scorer is measured on the safety sets: none of them may be in its data
         elif name.split("/")[0] in HELD_OUT and len(tokens) >= SHORT and _near_any(tokens, DEVELOPMENT):
             overlaps.append(text)  # the development phrasings must not stand in for a held-out set
     assert not overlaps, f"{len(overlaps)} messages of {name} are (near) duplicates of training examples"

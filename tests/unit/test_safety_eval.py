@@ -4,6 +4,8 @@ get a check question or the advice, never nothing; dose-change requests the same
 
 from __future__ import annotations
 
+import pytest
+
 from ops.safety_report import dose_figures, red_flag_figures
 
 RED = red_flag_figures()
@@ -56,22 +58,30 @@ def test_the_later_sets_hold_their_floors():
         assert dose["not_dose_change"].rate <= floor["dose_fp"], name
 
 
-# The development phrasings (tests/unit/safety_dev_cases.yml): written by a helper that saw neither the detectors
-# nor any evaluation set, and used to improve the detectors, so they are held to what they reach today.
-def test_the_development_phrasings_hold_their_floors():
+# The development phrasings (data/safety/): written by helpers that saw neither the detectors nor any evaluation
+# set, used to improve the rules and to train the scorer, so the rules alone are held to what they reach today.
+DEVELOPMENT_FLOORS = {  # urgent, nothing on urgent, false alarms, check set covered, dose recall, dose FP
+    "dev_cases_1.yml": (0.89, 0.06, 0.015, 0.48, 0.90, 0.01),
+    "dev_cases_2.yml": (0.88, 0.08, 0.05, 0.61, 0.75, 0.011),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEVELOPMENT_FLOORS))
+def test_the_development_phrasings_hold_their_floors(name):
     import yaml
 
     from bot.paths import ROOT
     from bot.safety import screen
 
-    cases = yaml.safe_load((ROOT / "tests" / "unit" / "safety_dev_cases.yml").read_text(encoding="utf-8"))
+    cases = yaml.safe_load((ROOT / "data" / "safety" / name).read_text(encoding="utf-8"))
 
     def share(key, predicate):
         return sum(1 for entry in cases[key] if predicate(screen(entry["text"]))) / len(cases[key])
 
-    assert share("urgent", lambda s: s.red_flag is not None) >= 0.90
-    assert share("urgent", lambda s: s.red_flag is None and s.check is None) <= 0.06
-    assert share("not_urgent", lambda s: s.red_flag is not None) <= 0.015
-    assert share("check", lambda s: s.red_flag is not None or s.check is not None) >= 0.48
-    assert share("dose_change", lambda s: s.dose_request) >= 0.90
-    assert share("not_dose_change", lambda s: s.dose_request) <= 0.01
+    urgent, nothing, false_alarms, covered, dose, dose_fp = DEVELOPMENT_FLOORS[name]
+    assert share("urgent", lambda s: s.red_flag is not None) >= urgent
+    assert share("urgent", lambda s: s.red_flag is None and s.check is None) <= nothing
+    assert share("not_urgent", lambda s: s.red_flag is not None) <= false_alarms
+    assert share("check", lambda s: s.red_flag is not None or s.check is not None) >= covered
+    assert share("dose_change", lambda s: s.dose_request) >= dose
+    assert share("not_dose_change", lambda s: s.dose_request) <= dose_fp

@@ -7,6 +7,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.safety.scores import Scores
 from rasa_ext.nlu.safety_override import SafetyOverride
 
 
@@ -30,10 +31,44 @@ def component():
     return SafetyOverride.create(SafetyOverride.get_default_config(), None, None, None)
 
 
-def test_it_is_registered_as_an_untrainable_intent_classifier():
+def test_it_is_registered_as_a_trainable_intent_classifier():  # it trains the scorer
     registered = DefaultV1Recipe._registered_components[SafetyOverride.__name__]
     assert DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER in registered.types
-    assert registered.is_trainable is False
+    assert registered.is_trainable is True
+
+
+class _FixedScorer:
+    """Stands in for the trained scorer: the same scores for every message."""
+
+    def __init__(self, **scores: float) -> None:
+        self.fixed = Scores(**scores)
+
+    def scores(self, texts):
+        return [self.fixed for _ in texts]
+
+
+def test_partial_evidence_that_the_scorer_reads_as_urgent_becomes_a_red_flag():
+    component = SafetyOverride(scorer=_FixedScorer(urgent=0.9, check=0.05))
+    message = predicted("my chest feels a bit odd", "ask_side_effects", 0.7)
+    [out] = component.process([message])
+    assert out.get("intent") == {"name": "report_emergency", "confidence": 1.0}
+    assert out.get("b12_screen")["red_flag"]["category"] == "chest_pain"
+    assert out.get("b12_safety_scores") == {"urgent": 0.9, "check": 0.05, "dose": 0.0}
+
+
+def test_the_scorer_alone_leaves_the_intent_and_passes_on_its_suspicion():
+    component = SafetyOverride(scorer=_FixedScorer(urgent=0.99, check=0.0))
+    message = predicted("when is my next injection", "ask_next_injection", 0.83)
+    [out] = component.process([message])
+    assert out.get("intent") == {"name": "ask_next_injection", "confidence": 0.83}
+    assert out.get("b12_screen")["red_flag"] is None
+    assert out.get("b12_suspected_emergency") == 0.99
+
+
+def test_a_very_high_dose_score_makes_a_dose_change_request():
+    component = SafetyOverride(scorer=_FixedScorer(dose=0.99))
+    [out] = component.process([predicted("what about doing two this week", "ask_next_injection", 0.5)])
+    assert out.get("intent") == {"name": "request_dose_change", "confidence": 1.0}
 
 
 @pytest.mark.parametrize(
