@@ -30,7 +30,9 @@ _MINE = re.compile(r"\b(?:mine|for me|am i (?:having|getting|on)|do i (?:have|ge
 _ONE_BEFORE = re.compile(r"\b(?:the )?one before(?: that)?\b", re.IGNORECASE)
 _WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|but why|why's that)\W*$|"
                   r"^\W*(?:but |and |so )?why (?:don'?t|do not|can'?t|cannot|won'?t|isn'?t|aren'?t|is there no|not) "
-                  r"(?:you|it|there|i|they)(?: \w+){0,3}\W*$", re.IGNORECASE)
+                  r"(?:you|it|there|i|they)(?: \w+){0,3}\W*$|"
+                  r"^\W*(?:but |and |so )?why (?:no|not an?|is there no|isn'?t there an?|haven'?t i got an?) "
+                  r"(?:\w+ )?(?:date|day|end date|end|answer)\W*$", re.IGNORECASE)
 _MORE = re.compile(r"\b(?:tell me more|more (?:info|information|detail|details)|go on|explain more|"
                    r"can you explain|what else)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"^\W*(?:so |and )?how long(?: for| then| is that)?\W*$", re.IGNORECASE)
@@ -181,8 +183,8 @@ def read_date_question(text: str) -> DateQuestion:
     if weekday and _IS_THERE.search(lowered):
         prefix = weekday.group(1)[:3]
         return DateQuestion(weekday=next(i for i, d in enumerate(WEEKDAYS) if d.startswith(prefix)))
-    if weekday and re.search(r"\bmean\b", lowered):
-        return DateQuestion(count=4)
+    if weekday and (re.search(r"\bmean[st]?\b", lowered) or len(_WEEKDAY.findall(lowered)) >= 2):
+        return DateQuestion(count=4)  # "every other day means mon wed fri?": their next dates answer it
     if _AND_THE_ONE_AFTER.search(lowered):
         return DateQuestion(count=2)
     if count := _COUNT.search(lowered):

@@ -111,8 +111,8 @@ def say_plan_answer(answer: plan_words.PlanAnswer, reply: Reply, ctx: Context, *
 def why(intent: str, reply: Reply, ctx: Context, facts: plan_words.PlanFacts | None = None) -> None:
     """The reason behind the last answer: what a missing date waits on (from the plan), else sourced facts
     (never a new figure of its own)."""
-    if facts is not None and intent in ("ask_next_injection", "ask_maintenance_plan") and (
-            no_date := plan_words.why_no_date(facts)):
+    if facts is not None and intent in ("ask_next_injection", "ask_maintenance_plan", "ask_weekly_duration") and (
+            no_date := plan_words.why_no_date(facts, intent)):
         reply.say(no_date)
         return
     parts = _WHY_FACTS.get(intent)
@@ -124,7 +124,7 @@ def why(intent: str, reply: Reply, ctx: Context, facts: plan_words.PlanFacts | N
         reply.say(response="utter_ask_care_team_why")
         return
     sentences = _fresh([fact(p).text for p in parts], ctx) or [fact(parts[0]).text]
-    reply.say(" ".join([*sentences, CLOSING]))
+    reply.say(" ".join([*sentences, plan_words.general_closing(facts.plan) if facts is not None else CLOSING]))
 
 
 def general_answer(intent: str, turn: Turn, ctx: Context, reply: Reply, *, more: bool = False,

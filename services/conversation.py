@@ -28,6 +28,10 @@ from services import answering, care_team, verification
 
 ACTION = "action_respond"
 SUSPECTED_EMERGENCY = CHECK_WITHOUT_EVIDENCE  # the NLU scorer's red-flag score that earns a check question
+FRAGMENT_WORDS = 3
+UNSURE_DIALOGUE = 0.6  # a stop or deny below this that opens with a question word is read as the question
+_WH_QUESTION = re.compile(r"^\W*(?:so |ok |and |but )?(?:when|how long|how many|what|which|where)\b", re.IGNORECASE)
+_WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 ASKED_BESIDE = 0.05  # a plan question ranked this high beside identity details is what the patient asked
 _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now|help me|please help)\b",
                        re.IGNORECASE)
@@ -87,10 +91,13 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
         # "his legs feel weird and wobbly again": a known symptom back is the worsening answer (which says when
         # to seek urgent care), not a check question about a sudden weakness
         return _ask_check(screen.check.category, turn, ctx, reply)
-    if turn.suspected_emergency >= SUSPECTED_EMERGENCY:  # the scorer's suspicion alone: ask, never alarm
+    if turn.suspected_emergency >= SUSPECTED_EMERGENCY and not (ctx.topic and _is_fragment(typed)):
+        # the scorer's suspicion alone: ask, never alarm ("and after" right after an answer is a follow-up)
         return _ask_check(None, turn, ctx, reply)
     if turn.intent == "report_emergency":  # the classifier alone never gives urgent advice
         turn = next_best(turn)
+    elif turn.intent in ("stop", "deny") and turn.confidence < UNSURE_DIALOGUE and _WH_QUESTION.match(typed):
+        turn = _as_question(turn)  # "so when do I stop?" asks when the course ends; it does not end the chat
 
     if ctx.verify:
         pending, pending_text = ctx.verify_pending, ctx.pending_text or ""
@@ -221,6 +228,9 @@ def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, c
                                       closing=closing)
     if intent == "ask_weekly_meaning":
         _their_own_dates(turn, identity, record, ctx, reply)
+    elif intent == "ask_appointment_change" and record is not None:
+        # "one of his injections falls in the middle of the trip": which date the clinic would move
+        reply.say(answering.plan_answer("ask_next_injection", record, turn, ctx).lead)
     if intent == "ask_term_meaning":
         ctx.term = term_for(question.text or turn.text or "") or ctx.term
     if offers:
@@ -265,6 +275,19 @@ def _urgent(ctx: Context, reply: Reply) -> None:
     ctx.check = ctx.offer = ctx.report_date = None
     ctx.clarify = []
     verification.end_check(ctx)
+
+
+def _as_question(turn: Turn) -> Turn:
+    """The best-ranked question intent in place of an unsure stop or deny."""
+    for name, confidence in turn.ranking:
+        if name in QUESTION_INTENTS and name != "report_emergency":
+            return with_intent(turn, name, confidence)
+    return turn
+
+
+def _is_fragment(text: str) -> bool:
+    """Three words or fewer: too little for the scorer alone to read a symptom into (the rules still do)."""
+    return len(_WORDS.findall(text)) <= FRAGMENT_WORDS
 
 
 def _ask_check(category: str | None, turn: Turn, ctx: Context, reply: Reply) -> None:

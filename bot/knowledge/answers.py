@@ -171,6 +171,8 @@ _SCENARIO_PARTS: dict[str | None, tuple[str, ...]] = {
     "diet-related": ("scenario_diet",),
 }
 
+_COMPARES = re.compile(r"\b(?:better|worse|over|versus|vs|compared?|difference|differ|instead of|rather than)\b",
+                       re.IGNORECASE)
 _PRODUCT_PARTS: dict[str | None, tuple[str, ...]] = {
     None: ("products_vary", "hydroxo_retained", "uk_hydroxo_usual"),
     "hydroxocobalamin": (
@@ -249,6 +251,8 @@ def _parts_for(intent: str, entities: Mapping[str, Sequence[str]] | None,
         product = _first_key(named, product_for)
         if named and product is None:
             return (OTHER_PRODUCT, "products_vary", "hydroxo_retained"), ()
+        if _COMPARES.search(text):  # "why that one over the cyanocobalamin, is one better?": the comparison
+            product = None
         return _PRODUCT_PARTS[product], ()
     if intent == "ask_term_meaning":
         candidates = [*_entity_values(entities, "term"), *_entity_values(entities, "lab_test"), text]

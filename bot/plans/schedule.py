@@ -30,7 +30,7 @@ from bot.plans.model import Dose, Injection, Interval, LabCheck, Phase, Plan
 
 CurrentPhase = Literal["not_started", "replenishment", "awaiting_reassessment", "maintenance"]
 OPEN_ENDED_LIMIT = 520  # safety bound on generated dates for open-ended phases
-UPCOMING_COUNT = 6  # how many future injection dates a status lists
+UPCOMING_COUNT = 12  # how many future injection dates a status lists (the n-th next one, "is there one on …")
 
 
 def step(start: date, every: Interval, n: int) -> date:

@@ -70,8 +70,10 @@ _SENTENCE_END = re.compile(r"(?<=[?!.;:])\s+")
 _QUESTION_WORDS = ("when", "what", "which", "how", "where", "why", "who", "can", "could", "should", "do", "does",
                    "did", "is", "are", "will", "would", "may", "am", "have", "has")
 # "… and when is …", ", also …", "… and the blood test, which day?", "… plus what about …"
-_JOIN = re.compile(r"(?:,\s*|\s+)(?:and\s+also|and|also|plus|oh\s+and)\s+(?=(?:" + "|".join(_QUESTION_WORDS)
-                   + r"|the|my|about|what's|whats|whens|wots|i|im|i'm)\b)", re.I)
+# and a list of questions: "how many shots do I have left, when is my lab work, and ..."
+_JOIN = re.compile(r"(?:(?:,\s*|\s+)(?:and\s+also|and|also|plus|oh\s+and)\s+(?=(?:" + "|".join(_QUESTION_WORDS)
+                   + r"|the|my|about|what's|whats|whens|wots|i|im|i'm)\b)|,\s+(?=(?:when|what|how|where|why|what's|"
+                   r"whats|when's|whens)\b))", re.I)  # not "which"/"who": "my jab, which is due Friday"
 _LEADING_JOIN = re.compile(r"^(?:and\s+also|and|also|plus|oh\s+and|but)\b[\s,]*", re.I)
 _WORD = re.compile(r"[a-z0-9']+", re.I)
 
@@ -103,8 +105,9 @@ def split_parts(text: str, min_words: int = 2, short_words: int = 4) -> list[str
         sentence, cut_at = text[begin:finish], begin
         for match in _JOIN.finditer(sentence):
             left, right = text[cut_at:begin + match.start()], sentence[match.end():]
+            bare_comma = not _WORD.search(match.group(0))  # "…, when is my lab work": a list of questions only
             if (len(_WORD.findall(left)) >= min_words and len(_WORD.findall(right)) >= min_words
-                    and _looks_like_question(right)):
+                    and _looks_like_question(right) and (not bare_comma or _looks_like_question(left))):
                 spans.append((cut_at, begin + match.start()))
                 cut_at = begin + match.start()
         spans.append((cut_at, finish))

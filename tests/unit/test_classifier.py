@@ -33,6 +33,9 @@ from rasa_ext.nlu.classifier import (
      ["I am a bit worried. My husband had his jab last week and he feels tired. When is the next one?", "Thanks."]),
     ("hello. I missed my injection yesterday, what should I do?",
      ["hello.", "I missed my injection yesterday, what should I do?"]),
+    # a list of questions between commas
+    ("how many more weekly shots do I have, when is my lab work, and do I need to fast?",
+     ["how many more weekly shots do I have", "when is my lab work", "and do I need to fast?"]),
 ])
 def test_several_questions_are_split_in_order(text, parts):
     assert split_parts(text) == parts
@@ -48,6 +51,8 @@ def test_several_questions_are_split_in_order(text, parts):
     "My husband had his jab last week. When is the next one?",  # context, then one question
     "I had my injection today and I want to know when the next one is",
     "When is my next jab? I also need to move my appointment next week because of work.",
+    "I have pernicious anaemia, what does that mean for my injection plan?",  # a statement, then its question
+    "my mum, who is 80, wants to know when her next jab is",  # a relative clause
     "",
 ])
 def test_one_question_stays_whole(text):

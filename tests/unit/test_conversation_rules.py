@@ -44,6 +44,8 @@ def test_the_one_after_that_moves_one_further_each_time():
 
 def test_why_and_more_keep_the_topic():
     assert resolve_followup("why?", ctx("ask_weekly_duration")).why
+    for text in ("why no exact date", "why is there no date?", "why dont you know", "why not"):
+        assert resolve_followup(text, ctx("ask_maintenance_plan")).why, text
     assert resolve_followup("tell me more", ctx("ask_side_effects")).more
 
 
@@ -67,6 +69,8 @@ def test_long_messages_are_not_followups():
     ("is there one on saturday?", dict(weekday=5)),
     ("do I have an injection on Monday", dict(weekday=0)),
     ("does every other day mean monday wednesday friday?", dict(count=4)),
+    ("every other day means mon wed fri?", dict(count=4)),
+    ("so is it mon and thurs", dict(count=4)),  # two weekdays named: their dates answer it
     ("how often now?", dict(how_often_now=True)),
 ])
 def test_date_questions(text, expected):

@@ -170,3 +170,35 @@ def test_properties(case):
         assert text.endswith("as documented by Dr. Priya Shah on 2 Nov 2026.")
         assert not contains_dose_advice(text)
         assert "on today" not in text and "on tomorrow" not in text and " 1 remaining injections" not in text
+
+
+def _record(p: Plan, history) -> PlanRecord:
+    return PlanRecord(Patient("MRN-1", "A", date(1960, 1, 1)), p, tuple(history), 1, 1)
+
+
+def test_why_no_date_names_what_the_missing_date_waits_on():
+    from bot.wording.plan import why_no_date
+    from services.answering import facts_for
+
+    start = TODAY - timedelta(days=14)
+    reassess = TODAY + timedelta(days=28)
+    open_ended = plan(weekly(start, doses=None), Phase("maintenance", MCG, MONTH), reassess_on=reassess)
+    facts = facts_for(_record(open_ended, given_on(start, start + timedelta(days=7))), TODAY)
+    assert "no fixed last date" in why_no_date(facts, "ask_weekly_duration") and "22 Dec 2026" in why_no_date(
+        facts, "ask_weekly_duration")
+    assert "maintenance has no start date yet" in why_no_date(facts, "ask_maintenance_plan")
+    assert why_no_date(facts, "ask_next_injection") is None  # the next date is known
+
+    dated = plan(weekly(start), Phase("maintenance", MCG, MONTH, starts_on=TODAY + timedelta(days=35)),
+                 reassess_on=reassess)
+    facts = facts_for(_record(dated, given_on(start, start + timedelta(days=7))), TODAY)
+    assert why_no_date(facts, "ask_maintenance_plan") is None and why_no_date(facts, "ask_weekly_duration") is None
+
+
+def test_upcoming_dates_reach_into_a_documented_maintenance():
+    start = TODAY - timedelta(days=14)
+    m_start = TODAY + timedelta(days=35)
+    p = plan(weekly(start), Phase("maintenance", MCG, MONTH, starts_on=m_start))
+    s = plan_status(p, given_on(start, start + timedelta(days=7), TODAY), TODAY)
+    assert len(s.upcoming) >= 8 and s.upcoming[3] == m_start
+    assert s.upcoming[6] == date(2027, 3, 29)  # three months after the first maintenance date (29 Dec 2026)
