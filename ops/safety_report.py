@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import yaml
 
@@ -53,7 +53,7 @@ def use_pipeline(parser) -> None:
     _parsed.cache_clear()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parsed(text: str) -> dict:
     return _PARSER.parse(text)
 

@@ -22,6 +22,7 @@ from bot.safety import screen as screen_text
 from bot.safety.scores import CHECK_WITHOUT_EVIDENCE
 from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS, TOPIC_INTENTS
 from bot.wording import chat as words
+from bot.wording import plan as plan_words
 from bot.wording.general import CLOSING
 from bot.wording.plan import general_closing
 from services import answering, care_team, verification
@@ -29,6 +30,7 @@ from services import answering, care_team, verification
 ACTION = "action_respond"
 SUSPECTED_EMERGENCY = CHECK_WITHOUT_EVIDENCE  # the NLU scorer's red-flag score that earns a check question
 FRAGMENT_WORDS = 3
+OWN_DATES = 4  # how many of their dates show what "every other day" means for them
 UNSURE_DIALOGUE = 0.6  # a stop or deny below this that opens with a question word is read as the question
 _WH_QUESTION = re.compile(r"^\W*(?:so |ok |and |but )?(?:when|how long|how many|what|which|where)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
@@ -91,9 +93,8 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
         # "his legs feel weird and wobbly again": a known symptom back is the worsening answer (which says when
         # to seek urgent care), not a check question about a sudden weakness
         return _ask_check(screen.check.category, turn, ctx, reply)
-    if turn.suspected_emergency >= SUSPECTED_EMERGENCY and not (ctx.topic and _is_fragment(typed)):
-        # the scorer's suspicion alone: ask, never alarm ("and after" right after an answer is a follow-up)
-        return _ask_check(None, turn, ctx, reply)
+    if turn.suspected_emergency >= SUSPECTED_EMERGENCY and not _scorer_check_needless(turn, screen, typed, ctx):
+        return _ask_check(None, turn, ctx, reply)  # the scorer's suspicion alone: ask, never alarm
     if turn.intent == "report_emergency":  # the classifier alone never gives urgent advice
         turn = next_best(turn)
     elif turn.intent in ("stop", "deny") and turn.confidence < UNSURE_DIALOGUE and _WH_QUESTION.match(typed):
@@ -258,7 +259,10 @@ def _their_own_dates(turn: Turn, identity: Identity, record, ctx: Context, reply
         return  # "what does every other day actually mean for me?" is answered with their dates too
     if record is None:
         return
-    answer = answering.plan_answer("ask_next_injection", record, turn, ctx)
+    if question.count <= 1 and question.weekday is None:  # "… for me?": their next few dates show it
+        answer = plan_words.next_injection(answering.facts_for(record, turn.today), count=OWN_DATES)
+    else:
+        answer = answering.plan_answer("ask_next_injection", record, turn, ctx)
     answering.say_plan_answer(answer, reply, ctx, whole=True)  # what "every other day" means for them, in full
     reply.audits.append(Audit("ask_next_injection", ACTION, identity.reference, record.plan_version_id))
 
@@ -285,9 +289,13 @@ def _as_question(turn: Turn) -> Turn:
     return turn
 
 
-def _is_fragment(text: str) -> bool:
-    """Three words or fewer: too little for the scorer alone to read a symptom into (the rules still do)."""
-    return len(_WORDS.findall(text)) <= FRAGMENT_WORDS
+def _scorer_check_needless(turn: Turn, screen, typed: str, ctx: Context) -> bool:
+    """When the scorer's words-free suspicion does not earn a check question: a fragment of three words or fewer
+    right after an answer ("and after" is a follow-up), a known symptom getting worse (its answer says when to
+    seek urgent care), or just after the urgent-care advice itself (it has been given)."""
+    fragment = bool(ctx.topic) and len(_WORDS.findall(typed)) <= FRAGMENT_WORDS
+    worsening = bool(screen and screen.worsening) or turn.intent == "report_symptoms_worse"
+    return fragment or worsening or ctx.just_asked(ctx.urgent_turn)
 
 
 def _ask_check(category: str | None, turn: Turn, ctx: Context, reply: Reply) -> None:

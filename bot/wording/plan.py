@@ -152,10 +152,12 @@ def why_no_date(facts: PlanFacts, topic: str = "ask_next_injection") -> str | No
                 else f"planned for {format_date(s.reassess_on)}")
     if topic == "ask_weekly_duration" and s.open_ended and s.next_due is not None and when:
         return (f"Your plan has no fixed last date for these injections: they go on until your reassessment "
-                f"({when}), where your clinician decides what comes next. {closing(facts.plan)}")
+                f"({when}), where your clinician looks at your blood levels and how your symptoms have responded "
+                f"and decides what comes next. {closing(facts.plan)}")
     if topic == "ask_maintenance_plan" and s.maintenance_starts is None and s.next_due is not None and when:
         return (f"Your maintenance has no start date yet because it waits on your reassessment ({when}): your "
-                f"clinician sets it there. {closing(facts.plan)}")
+                f"clinician sets it there from your blood levels and how your symptoms have responded. "
+                f"{closing(facts.plan)}")
     if s.next_due is not None:
         return None
     if when:

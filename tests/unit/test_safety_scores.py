@@ -84,8 +84,11 @@ def test_the_training_set_labels_nlu_examples_and_development_parts(tmp_path):
     assert dose["what dose is it"] == NOT_DOSE and dose["can't breathe"] == NOT_DOSE
 
 
-@pytest.mark.parametrize("body, expected", [("- just a list\n", "top level"), ("sometimes:\n  - {text: x}\n", "unknown part"),
-                                            ("urgent:\n  - {kind: x}\n", "urgent: every entry needs a text")])
+@pytest.mark.parametrize("body, expected", [
+    ("- just a list\n", "top level"),
+    ("sometimes:\n  - {text: x}\n", "unknown part"),
+    ("urgent:\n  - {kind: x}\n", "urgent: every entry needs a text"),
+])
 def test_a_malformed_training_file_is_named(tmp_path, body, expected):
     path = tmp_path / "bad.yml"
     path.write_text(body)
