@@ -56,8 +56,8 @@ nlu-compare: setup
 	@$(PY) -m ops.nlu_report --compare
 
 safety-report: setup
-	@$(PY) -m ops.safety_report && $(PY) -m ops.safety_report --set-b && $(PY) -m ops.safety_report --set-c && \
-		$(PY) -m ops.safety_report --set-d && $(PY) -m ops.safety_report --set-e
+	@for set in "" --set-b --set-c --set-d --set-e --set-f; do \
+		$(PY) -m ops.safety_report $$set && $(PY) -m ops.safety_report $$set --pipeline || exit 1; done
 
 bench: setup
 	@$(PY) -m bench.run

@@ -1,6 +1,6 @@
 """Figures of the deterministic safety detectors on the independent evaluation sets (tests/safety_eval/).
 
-`python -m ops.safety_report [--set-b|--set-c|--set-d|--set-e] [--pipeline] [--misses]` prints, per set and per
+`python -m ops.safety_report [--set-b|--set-c|--set-d|--set-e|--set-f] [--pipeline] [--misses]` prints, per set and per
 kind: red-flag
 recall (urgent advice on the urgent set),
 checks and alarms on the check set, false alarms and checks on the non-urgent set; dose-change recall and
@@ -18,13 +18,14 @@ import yaml
 
 from bot.paths import ROOT
 from bot.safety import Screen, screen
-from services.conversation import SUSPECTED_EMERGENCY  # the scorer's suspicion that earns a check question
+from bot.safety.scores import earns_check
 
 SETS = ROOT / "tests" / "safety_eval"
 SET_B = ROOT / "tests" / "safety_eval_b"  # written later; measured blind once, then used to improve the detector
 SET_C = ROOT / "tests" / "safety_eval_c"  # held out until 2026-12-02, then its misses were used too
 SET_D = ROOT / "tests" / "safety_eval_d"  # held out until 2026-12-03, then its misses were used too
-SET_E = ROOT / "tests" / "safety_eval_e"  # written last, never used to improve the detector: the held-out figures
+SET_E = ROOT / "tests" / "safety_eval_e"  # never used to improve the detector: held-out figures
+SET_F = ROOT / "tests" / "safety_eval_f"  # written after the scorer, never used to improve anything: held out
 
 
 @dataclass
@@ -71,8 +72,8 @@ def outcome(text: str) -> str:
         return "urgent"
     if result.check:
         return "check"
-    if _PARSER is not None and float(_parsed(text).get("b12_suspected_emergency") or 0.0) >= SUSPECTED_EMERGENCY:
-        return "check"
+    if _PARSER is not None and earns_check(result, float(_parsed(text).get("b12_suspected_emergency") or 0.0)):
+        return "check"  # as the conversation decides it for a message that opens a conversation
     return "none"
 
 
@@ -131,8 +132,8 @@ def main(show_misses: bool = False, folder=SETS) -> None:
 
 
 if __name__ == "__main__":
-    chosen = next((folder for flag, folder in (("--set-e", SET_E), ("--set-d", SET_D), ("--set-c", SET_C),
-                                               ("--set-b", SET_B)) if flag in sys.argv), SETS)
+    flags = (("--set-f", SET_F), ("--set-e", SET_E), ("--set-d", SET_D), ("--set-c", SET_C), ("--set-b", SET_B))
+    chosen = next((folder for flag, folder in flags if flag in sys.argv), SETS)
     if "--pipeline" in sys.argv:  # the whole chat pipeline: the rules, then the scorer (bot/safety/scores.py)
         from ops.nlu_report import Parser
         from ops.training import latest_model

@@ -17,9 +17,9 @@ from bot.identity import Identity, Verifier
 from bot.knowledge import term_for
 from bot.questions import MAX_QUESTIONS, Question, next_best, questions_in, with_intent, with_text
 from bot.reading import asks_care_team, asks_dose_amount, asks_if_urgent, part_guess
-from bot.safety import dose_rule_wins
+from bot.safety import Screen, dose_rule_wins
 from bot.safety import screen as screen_text
-from bot.safety.scores import CHECK_WITHOUT_EVIDENCE
+from bot.safety.scores import earns_check
 from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS, TOPIC_INTENTS
 from bot.wording import chat as words
 from bot.wording import plan as plan_words
@@ -28,8 +28,7 @@ from bot.wording.plan import general_closing
 from services import answering, care_team, verification
 
 ACTION = "action_respond"
-SUSPECTED_EMERGENCY = CHECK_WITHOUT_EVIDENCE  # the NLU scorer's red-flag score that earns a check question
-FRAGMENT_WORDS = 3
+FRAGMENT_WORDS = 3  # a message this short right after an answer is a follow-up, not words-free evidence
 OWN_DATES = 4  # how many of their dates show what "every other day" means for them
 UNSURE_DIALOGUE = 0.6  # a stop or deny below this that opens with a question word is read as the question
 _WH_QUESTION = re.compile(r"^\W*(?:so |ok |and |but )?(?:when|how long|how many|what|which|where)\b", re.IGNORECASE)
@@ -93,7 +92,8 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
         # "his legs feel weird and wobbly again": a known symptom back is the worsening answer (which says when
         # to seek urgent care), not a check question about a sudden weakness
         return _ask_check(screen.check.category, turn, ctx, reply)
-    if turn.suspected_emergency >= SUSPECTED_EMERGENCY and not _scorer_check_needless(turn, screen, typed, ctx):
+    if earns_check(screen or Screen(), turn.suspected_emergency, after_urgent=ctx.just_asked(
+            ctx.urgent_turn), fragment_after_answer=bool(ctx.topic) and len(_WORDS.findall(typed)) <= FRAGMENT_WORDS):
         return _ask_check(None, turn, ctx, reply)  # the scorer's suspicion alone: ask, never alarm
     if turn.intent == "report_emergency":  # the classifier alone never gives urgent advice
         turn = next_best(turn)
@@ -287,15 +287,6 @@ def _as_question(turn: Turn) -> Turn:
         if name in QUESTION_INTENTS and name != "report_emergency":
             return with_intent(turn, name, confidence)
     return turn
-
-
-def _scorer_check_needless(turn: Turn, screen, typed: str, ctx: Context) -> bool:
-    """When the scorer's words-free suspicion does not earn a check question: a fragment of three words or fewer
-    right after an answer ("and after" is a follow-up), a known symptom getting worse (its answer says when to
-    seek urgent care), or just after the urgent-care advice itself (it has been given)."""
-    fragment = bool(ctx.topic) and len(_WORDS.findall(typed)) <= FRAGMENT_WORDS
-    worsening = bool(screen and screen.worsening) or turn.intent == "report_symptoms_worse"
-    return fragment or worsening or ctx.just_asked(ctx.urgent_turn)
 
 
 def _ask_check(category: str | None, turn: Turn, ctx: Context, reply: Reply) -> None:

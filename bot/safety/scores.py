@@ -7,7 +7,8 @@ The rules stay in charge; the scores only fill the gaps the rules leave, never t
 - a red flag the rules found is never taken back, whatever the scores say;
 - urgent advice needs the rules' own partial evidence (a check) AND a high urgent score: the scorer alone
   never sends a patient to urgent care;
-- with no evidence from the rules at all, a high red-flag score earns one check question (never advice);
+- with no evidence from the rules at all, a high red-flag score earns one check question (never advice;
+  `earns_check` says when);
 - a dose-change request is added when the dose score is very high (unknown never means dose change, so the
   bar is high), and never removed.
 
@@ -65,7 +66,12 @@ def combine(found: Screen, scores: Scores | None) -> Screen:
     return replace(found, red_flag=red_flag, check=check, dose_request=dose_request)
 
 
-def suspected(found: Screen, scores: Scores | None) -> bool:
-    """No evidence of the rules, but a red-flag score high enough for one check question."""
-    return (scores is not None and found.red_flag is None and found.check is None
-            and scores.red_flag >= CHECK_WITHOUT_EVIDENCE)
+def earns_check(found: Screen, red_flag_score: float, *, fragment_after_answer: bool = False,
+                after_urgent: bool = False) -> bool:
+    """Does the scorer's red-flag score alone earn one check question? Only with no evidence of the rules, and not
+    for a fragment of a few words right after an answer ("and after" is a follow-up), a symptom the rules read
+    as known and getting worse (the worsening answer says when to seek urgent care) or just after the urgent-care
+    advice itself. A classifier's guess that the message is about worsening does not count: it may be wrong."""
+    if found.red_flag is not None or found.check is not None or red_flag_score < CHECK_WITHOUT_EVIDENCE:
+        return False
+    return not (found.worsening is not None or fragment_after_answer or after_urgent)

@@ -2,7 +2,8 @@
 the trained model, on every independent safety set. tests/unit/test_safety_eval.py holds the rules alone.
 
 Set A (tests/safety_eval/) holds the targets; B to D were used to improve the rules (never to train the scorer);
-E has only ever been measured. Floors sit at the figures of 2026-12-03 (README, Evaluation)."""
+E and F have only ever been measured (F was written after the scorer, blind to everything). Floors sit at the
+figures of 2026-12-03 (README, Evaluation)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ FLOORS = {  # urgent advice, nothing on an urgent one, false alarms, checks on n
     safety_report.SET_C: (0.99, 0.005, 0.01, 0.06, 0.97, 0.02),
     safety_report.SET_D: (0.99, 0.0, 0.005, 0.07, 0.94, 0.035),
     safety_report.SET_E: (0.88, 0.05, 0.04, 0.03, 0.81, 0.02),
+    safety_report.SET_F: (0.92, 0.01, 0.04, 0.07, 0.80, 0.005),
 }
 
 
@@ -56,4 +58,5 @@ def test_each_set_holds_its_floor(figures, folder):
 
 def test_partial_evidence_is_rarely_left_without_a_check(figures):
     for folder, (red, _) in figures.items():
-        assert red["check"]["none"].rate <= (0.06 if folder == safety_report.SET_E else 0.02), folder.name
+        assert red["check"]["none"].rate <= (0.06 if folder in (safety_report.SET_E, safety_report.SET_F) else 0.02), \
+            folder.name

@@ -52,13 +52,13 @@ def _training() -> list[frozenset[str]]:
     return [t for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for t in map(_tokens, _nlu_examples(path)) if t]
 
 
-HELD_OUT = ("safety_eval_e", "conversation_eval_g")  # never used to improve the bot: the honest figures
+HELD_OUT = ("safety_eval_e", "safety_eval_f", "conversation_eval_g")  # never used to improve the bot
 SHORT = 6  # fragments shorter than this ("and after that?", "yes please") are common to any two chats
 
 
 CONVERSATION_SETS = ("conversation_eval", "conversation_eval_b", "conversation_eval_c", "conversation_eval_d",
                      "conversation_eval_e", "conversation_eval_f", "conversation_eval_g")
-SAFETY_SETS = ("safety_eval", "safety_eval_b", "safety_eval_c", "safety_eval_d", "safety_eval_e")
+SAFETY_SETS = ("safety_eval", "safety_eval_b", "safety_eval_c", "safety_eval_d", "safety_eval_e", "safety_eval_f")
 
 
 def _eval_sets() -> dict[str, list[str]]:

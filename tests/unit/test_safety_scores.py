@@ -7,7 +7,7 @@ import pytest
 
 from bot.paths import ROOT
 from bot.safety import RedFlag, Screen, screen
-from bot.safety.scores import CHECK_WITHOUT_EVIDENCE, DOSE_REQUEST, URGENT_WITH_EVIDENCE, Scores, combine, suspected
+from bot.safety.scores import CHECK_WITHOUT_EVIDENCE, DOSE_REQUEST, URGENT_WITH_EVIDENCE, Scores, combine, earns_check
 from rasa_ext.nlu.safety_scorer import (
     CHECK,
     DOSE,
@@ -40,10 +40,19 @@ def test_the_scorer_alone_never_gives_urgent_advice_only_a_check_question():
     found = Screen()
     scores = Scores(urgent=1.0, check=0.0)
     assert combine(found, scores).red_flag is None
-    assert suspected(found, scores)
-    assert not suspected(found, Scores(urgent=0.5, check=CHECK_WITHOUT_EVIDENCE - 0.5 - 0.01))
-    assert not suspected(Screen(check=CHECKED), scores)  # the rules' own check question comes instead
-    assert not suspected(found, None)
+    assert earns_check(found, scores.red_flag)
+    assert not earns_check(found, Scores(urgent=0.5, check=CHECK_WITHOUT_EVIDENCE - 0.5 - 0.01).red_flag)
+    assert not earns_check(Screen(check=CHECKED), 1.0)  # the rules' own check question comes instead
+    assert not earns_check(Screen(red_flag=RED), 1.0)
+
+
+@pytest.mark.parametrize("context", [dict(fragment_after_answer=True), dict(after_urgent=True)])
+def test_no_words_free_check_on_a_follow_up_fragment_or_right_after_urgent_advice(context):
+    assert not earns_check(Screen(), 1.0, **context)
+
+
+def test_a_worsening_symptom_the_rules_know_gets_its_own_answer_not_a_words_free_check():
+    assert not earns_check(Screen(worsening="tingling"), 1.0)
 
 
 def test_a_dose_request_is_added_only_on_a_very_high_score_and_never_removed():
