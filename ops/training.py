@@ -26,6 +26,7 @@ def training_inputs(root: Path = ROOT) -> list[Path]:
     files = [root / "config.yml", root / "domain.yml"]
     files += sorted((root / "data").glob("**/*.yml"))
     files += sorted((root / "rasa_ext" / "nlu").glob("*.py"))
+    files += [root / "bot" / "safety" / "text.py"]  # the safety scorer's n-grams read the text it normalises
     files += sorted(p for p in SPACY_PIPELINE.glob("**/*") if p.is_file()) if SPACY_PIPELINE.exists() else []
     files += [root / "models" / "minilm" / ".b12-stamp.json"]  # the encoder the classifier was trained with
     # demo plan files live under data/ but do not shape the model

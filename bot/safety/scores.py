@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # bot.safety imports this module; the Screen type is only needed for annotations
+if TYPE_CHECKING:  # the Screen type is only needed for annotations
     from bot.safety import Screen
 
 URGENT_WITH_EVIDENCE = 0.5  # a check of the rules and p(urgent) at least this: urgent-care advice

@@ -79,7 +79,7 @@ class SafetyOverride(GraphComponent, IntentClassifier):
 
         digest = hashlib.sha256()
         here = Path(__file__).parent
-        files = [here / "safety_scorer.py", here / "classifier.py", here / "encoder.py",
+        files = [here / "safety_scorer.py", here / "classifier.py", here / "encoder.py", ROOT / "bot/safety/text.py",
                  Path(resolve_model_path(config.get("encoder_path", "models/minilm")), ".b12-stamp.json")]
         files += [ROOT / name for name in config.get("training_files", cls.get_default_config()["training_files"])]
         for path in files:
