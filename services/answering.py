@@ -20,6 +20,7 @@ from bot.vocabulary import PLAN_INTENTS
 from bot.wording import chat as chat_words
 from bot.wording import plan as plan_words
 from bot.wording.general import CLOSING
+from bot.wording.reasons import why_no_date
 
 _FIRST_ONE = re.compile(r"\b(?:first|1st|earliest)\b", re.IGNORECASE)
 # For "why?" after a plan answer: the sourced reason behind it.
@@ -112,7 +113,7 @@ def why(intent: str, reply: Reply, ctx: Context, facts: plan_words.PlanFacts | N
     """The reason behind the last answer: what a missing date waits on (from the plan), else sourced facts
     (never a new figure of its own)."""
     if facts is not None and intent in ("ask_next_injection", "ask_maintenance_plan", "ask_weekly_duration") and (
-            no_date := plan_words.why_no_date(facts, intent)):
+            no_date := why_no_date(facts, intent)):
         reply.say(no_date)
         return
     parts = _WHY_FACTS.get(intent)

@@ -142,30 +142,6 @@ def _reassessment(s: PlanStatus) -> str:
             "the clinic about the next step.")
 
 
-def why_no_date(facts: PlanFacts, topic: str = "ask_next_injection") -> str | None:
-    """ "Why don't you know?" after an answer without a date: what the missing date waits on, or None when the
-    answer (`topic`: next injection, end of the course, maintenance) had its date."""
-    s = facts.status
-    when = None
-    if s.reassess_on:
-        when = (on_day(s.reassess_on, s.today, False) if s.reassess_on >= s.today
-                else f"planned for {format_date(s.reassess_on)}")
-    if topic == "ask_weekly_duration" and s.open_ended and s.next_due is not None and when:
-        return (f"Your plan has no fixed last date for these injections: they go on until your reassessment "
-                f"({when}), where your clinician looks at your blood levels and how your symptoms have responded "
-                f"and decides what comes next. {closing(facts.plan)}")
-    if topic == "ask_maintenance_plan" and s.maintenance_starts is None and s.next_due is not None and when:
-        return (f"Your maintenance has no start date yet because it waits on your reassessment ({when}): your "
-                f"clinician sets it there from your blood levels and how your symptoms have responded. "
-                f"{closing(facts.plan)}")
-    if s.next_due is not None:
-        return None
-    if when:
-        return (f"Your plan has no next injection date because it waits on your reassessment ({when}): your "
-                f"clinician decides there how your injections go on. {closing(facts.plan)}")
-    return f"Your plan does not give a next injection date, so only the clinic can confirm it. {closing(facts.plan)}"
-
-
 def _next_due(s: PlanStatus) -> str:
     if s.next_due is None:
         if s.reassess_on and s.reassess_on >= s.today:

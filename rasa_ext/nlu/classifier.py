@@ -69,11 +69,9 @@ def sparse_text(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[?!.;:])\s+")
 _QUESTION_WORDS = ("when", "what", "which", "how", "where", "why", "who", "can", "could", "should", "do", "does",
                    "did", "is", "are", "will", "would", "may", "am", "have", "has")
-# "… and when is …", ", also …", "… and the blood test, which day?", "… plus what about …"
-# and a list of questions: "how many shots do I have left, when is my lab work, and ..."
 _JOIN = re.compile(r"(?:(?:,\s*|\s+)(?:and\s+also|and|also|plus|oh\s+and)\s+(?=(?:" + "|".join(_QUESTION_WORDS)
                    + r"|the|my|about|what's|whats|whens|wots|i|im|i'm)\b)|,\s+(?=(?:when|what|how|where|why|what's|"
-                   r"whats|when's|whens)\b))", re.I)  # not "which"/"who": "my jab, which is due Friday"
+                   r"whats|when's|whens)\b))", re.I)  # "… and when is …", ", also …", "how many, when …"
 _LEADING_JOIN = re.compile(r"^(?:and\s+also|and|also|plus|oh\s+and|but)\b[\s,]*", re.I)
 _WORD = re.compile(r"[a-z0-9']+", re.I)
 
@@ -92,12 +90,11 @@ def _looks_like_question(part: str) -> bool:
 
 
 def split_parts(text: str, min_words: int = 2, short_words: int = 4) -> list[str]:
-    """The questions of a message, in order: split at sentence ends, then at "and/also/plus" before a
-    question. A conjunction split is kept only when the right-hand part reads as a question and both
-    sides have ``min_words`` words ("the tablets and the injections" stays whole). A statement of more
-    than ``short_words`` words is context, not a question of its own: it joins the part after it (or the
-    one before, at the end), so "My husband had his jab last week. When is the next one?" stays one
-    question while "ok thank you. And the blood test, which day?" is two. One part: no split."""
+    """The questions of a message, in order: split at sentence ends, then at "and/also/plus" before a question or
+    a comma between two questions, kept only when the right-hand part reads as a question and both sides have
+    ``min_words`` words ("the tablets and the injections" stays whole). A statement of more than ``short_words``
+    words is context: it joins the part after it (or the one before, at the end), so "My husband had his jab
+    last week. When is the next one?" is one question and "ok thank you. And the blood test, which day?" two."""
     text = text.strip()
     spans: list[tuple[int, int]] = []
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -105,9 +102,9 @@ def split_parts(text: str, min_words: int = 2, short_words: int = 4) -> list[str
         sentence, cut_at = text[begin:finish], begin
         for match in _JOIN.finditer(sentence):
             left, right = text[cut_at:begin + match.start()], sentence[match.end():]
-            bare_comma = not _WORD.search(match.group(0))  # "…, when is my lab work": a list of questions only
-            if (len(_WORD.findall(left)) >= min_words and len(_WORD.findall(right)) >= min_words
-                    and _looks_like_question(right) and (not bare_comma or _looks_like_question(left))):
+            sized = min(len(_WORD.findall(left)), len(_WORD.findall(right))) >= min_words
+            joined = _WORD.search(match.group(0)) or _looks_like_question(left)  # a bare comma joins 2 questions
+            if sized and joined and _looks_like_question(right):
                 spans.append((cut_at, begin + match.start()))
                 cut_at = begin + match.start()
         spans.append((cut_at, finish))

@@ -177,7 +177,7 @@ def _record(p: Plan, history) -> PlanRecord:
 
 
 def test_why_no_date_names_what_the_missing_date_waits_on():
-    from bot.wording.plan import why_no_date
+    from bot.wording.reasons import why_no_date
     from services.answering import facts_for
 
     start = TODAY - timedelta(days=14)
