@@ -43,6 +43,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from rasa_ext.nlu import persistence
 from rasa_ext.nlu.encoder import limit_tf_threads, resolve_model_path, shared_encoder
 
 logger = logging.getLogger(__name__)
@@ -336,14 +337,8 @@ class B12IntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Retrain when the feature code or the encoder files change, not only this class's source."""
-        import hashlib
-
-        digest = hashlib.sha256()
-        for path in (Path(__file__), Path(__file__).with_name("encoder.py")):
-            digest.update(path.read_bytes())
         stamp = Path(resolve_model_path(config.get("encoder_path", "models/minilm")), ".b12-stamp.json")
-        digest.update(stamp.read_bytes() if stamp.is_file() else b"no stamp")
-        return digest.hexdigest()
+        return persistence.files_digest([Path(__file__), Path(__file__).with_name("encoder.py"), stamp])
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: IntentModel | None = None) -> None:
@@ -373,27 +368,20 @@ class B12IntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     def persist(self) -> None:
-        import joblib
-
         if self.model is None:
             return
         encoder, self.model.encoder = self.model.encoder, None  # the weights stay in models/minilm
         try:
-            with self._model_storage.write_to(self._resource) as directory:
-                joblib.dump(self.model, Path(directory) / MODEL_FILE)
+            persistence.save(self._model_storage, self._resource, MODEL_FILE, self.model)
         finally:
             self.model.encoder = encoder
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> B12IntentClassifier:
-        import joblib
-
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(Path(directory) / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
+        model = persistence.load(model_storage, resource, MODEL_FILE)
+        if model is None:
             logger.warning("B12IntentClassifier: no trained model in the resource; it will predict nothing.")
             return component
         model.encoder = encoder_for(component.component_config)

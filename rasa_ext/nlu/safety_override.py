@@ -45,6 +45,7 @@ from bot.paths import ROOT
 from bot.safety import Screen, dose_rule_wins, screen
 from bot.safety.scores import combine
 from bot.vocabulary import FALLBACK_INTENT
+from rasa_ext.nlu import persistence
 from rasa_ext.nlu.classifier import encoder_for
 from rasa_ext.nlu.safety_scorer import SafetyScorer, training_set
 
@@ -73,18 +74,13 @@ class SafetyOverride(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Retrain when the scorer's phrasings, its code or the encoder change (Rasa sees only the NLU data)."""
-        import hashlib
-
         from rasa_ext.nlu.encoder import resolve_model_path
 
-        digest = hashlib.sha256()
         here = Path(__file__).parent
         files = [here / "safety_scorer.py", here / "classifier.py", here / "encoder.py", ROOT / "bot/safety/text.py",
                  Path(resolve_model_path(config.get("encoder_path", "models/minilm")), ".b12-stamp.json")]
         files += [ROOT / name for name in config.get("training_files", cls.get_default_config()["training_files"])]
-        for path in files:
-            digest.update(path.read_bytes() if path.is_file() else b"missing " + str(path).encode())
-        return digest.hexdigest()
+        return persistence.files_digest(files)
 
     def __init__(self, config: dict[str, Any] | None = None, model_storage: ModelStorage | None = None,
                  resource: Resource | None = None, scorer: SafetyScorer | None = None) -> None:
@@ -109,22 +105,15 @@ class SafetyOverride(GraphComponent, IntentClassifier):
                                    seed=c["random_seed"]).fit(data)
         logger.info("safety scorer trained on %d red-flag and %d dose phrasings", len(data.red_texts),
                     len(data.dose_texts))
-        import joblib
-
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.scorer, Path(directory) / SCORER_FILE)
+        persistence.save(self._model_storage, self._resource, SCORER_FILE, self.scorer)
         return self._resource
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> SafetyOverride:
-        import joblib
-
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                scorer = joblib.load(Path(directory) / SCORER_FILE)
-        except (ValueError, FileNotFoundError):
+        scorer = persistence.load(model_storage, resource, SCORER_FILE)
+        if scorer is None:
             logger.warning("SafetyOverride: no trained scorer in the model; the rules alone decide.")
             return component
         scorer.encoder = encoder_for(component.component_config)
