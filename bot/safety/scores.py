@@ -43,15 +43,6 @@ class Scores:
     def as_dict(self) -> dict[str, float]:
         return {"urgent": round(self.urgent, 4), "check": round(self.check, 4), "dose": round(self.dose, 4)}
 
-    @classmethod
-    def from_dict(cls, data: object) -> Scores | None:
-        if not isinstance(data, dict):
-            return None
-        values = [data.get(key) for key in ("urgent", "check", "dose")]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= v <= 1.0 for v in values):
-            return None
-        return cls(*(float(v) for v in values))
-
 
 def combine(found: Screen, scores: Scores | None) -> Screen:
     """What the rules found, with the gaps the scores fill (see the module docstring)."""

@@ -66,17 +66,6 @@ def test_without_scores_the_rules_stand_alone():
     assert combine(found, None) is found
 
 
-@pytest.mark.parametrize("data", [{"urgent": 1.5, "check": 0, "dose": 0}, {"urgent": "1"}, [], None,
-                                  {"urgent": True, "check": 0, "dose": 0}])
-def test_scores_from_anything_but_three_probabilities_are_none(data):
-    assert Scores.from_dict(data) is None
-
-
-def test_scores_round_trip():
-    scores = Scores(urgent=0.25, check=0.5, dose=0.125)
-    assert Scores.from_dict(scores.as_dict()) == scores
-
-
 def test_the_training_set_labels_nlu_examples_and_development_parts(tmp_path):
     path = tmp_path / "cases.yml"
     path.write_text("urgent:\n  - {text: can't breathe}\ncheck:\n  - {text: chest feels odd}\n"
