@@ -258,6 +258,14 @@ def next_best(turn: Turn) -> Turn:
     return with_intent(turn, FALLBACK_INTENT, 0.0)
 
 
+def best_question(turn: Turn) -> Turn:
+    """The best-ranked question intent in place of the one predicted (an unsure stop or deny), if there is one."""
+    for name, confidence in turn.ranking:
+        if name in QUESTION_INTENTS and name != "report_emergency":
+            return with_intent(turn, name, confidence)
+    return turn
+
+
 def with_intent(turn: Turn, intent: str, confidence: float | None = None) -> Turn:
     return replace(turn, intent=intent, confidence=turn.confidence if confidence is None else confidence,
                    segments=())

@@ -15,7 +15,7 @@ from bot.errors import StoreUnavailable
 from bot.followups import is_why, read_date_question
 from bot.identity import Identity, Verifier
 from bot.knowledge import term_for
-from bot.questions import MAX_QUESTIONS, Question, next_best, questions_in, with_intent, with_text
+from bot.questions import MAX_QUESTIONS, Question, best_question, next_best, questions_in, with_intent, with_text
 from bot.reading import asks_care_team, asks_dose_amount, asks_if_urgent, part_guess
 from bot.safety import Screen, dose_rule_wins
 from bot.safety import screen as screen_text
@@ -98,7 +98,7 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
     if turn.intent == "report_emergency":  # the classifier alone never gives urgent advice
         turn = next_best(turn)
     elif turn.intent in ("stop", "deny") and turn.confidence < UNSURE_DIALOGUE and _WH_QUESTION.match(typed):
-        turn = _as_question(turn)  # "so when do I stop?" asks when the course ends; it does not end the chat
+        turn = best_question(turn)  # "so when do I stop?" asks when the course ends; it does not end the chat
 
     if ctx.verify:
         pending, pending_text = ctx.verify_pending, ctx.pending_text or ""
@@ -279,14 +279,6 @@ def _urgent(ctx: Context, reply: Reply) -> None:
     ctx.check = ctx.offer = ctx.report_date = None
     ctx.clarify = []
     verification.end_check(ctx)
-
-
-def _as_question(turn: Turn) -> Turn:
-    """The best-ranked question intent in place of an unsure stop or deny."""
-    for name, confidence in turn.ranking:
-        if name in QUESTION_INTENTS and name != "report_emergency":
-            return with_intent(turn, name, confidence)
-    return turn
 
 
 def _ask_check(category: str | None, turn: Turn, ctx: Context, reply: Reply) -> None:

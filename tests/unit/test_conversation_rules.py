@@ -130,3 +130,14 @@ def test_more_date_questions(text, expected):
     question = read_date_question(text)
     for name, value in expected.items():
         assert getattr(question, name) == value, (text, name)
+
+
+def test_best_question_replaces_an_unsure_dialogue_intent():
+    from bot.conversation import Turn
+    from bot.questions import best_question
+
+    turn = Turn(text="so when do i stop", intent="stop", confidence=0.45,
+                ranking=(("stop", 0.45), ("report_emergency", 0.2), ("ask_weekly_duration", 0.15)))
+    assert best_question(turn).intent == "ask_weekly_duration"
+    dialogue_only = Turn(text="no", intent="deny", confidence=0.5, ranking=(("deny", 0.5), ("stop", 0.3)))
+    assert best_question(dialogue_only) is dialogue_only
