@@ -16,7 +16,7 @@ help:
 	@echo "make run      set up if needed, then start the bot (actions :5055, Rasa :5005, demo page :8080, staff console :8081)"
 	@echo "make test     set up if needed, then run every check (lint, pytest, data validation, conversations)"
 	@echo "make nlu-report  NLU cross-validation and the independent held-out sets; make nlu-compare: the candidates"
-	@echo "make safety-report  red-flag and dose-change figures on the independent sets A to E"
+	@echo "make safety-report  red-flag and dose-change figures on the independent sets A to G"
 	@echo "make bench    benchmark against Rasa's starter bot (not in CI); make soak: 5 minutes at 50 users"
 	@echo "make bench-scaled  the embedded configuration against one scale-out replica (PostgreSQL + Redis)"
 	@echo "make run-scaled  2 Rasa + 2 action servers on PostgreSQL + Redis"
@@ -56,7 +56,7 @@ nlu-compare: setup
 	@$(PY) -m ops.nlu_report --compare
 
 safety-report: setup
-	@for set in "" --set-b --set-c --set-d --set-e --set-f; do \
+	@for set in "" --set-b --set-c --set-d --set-e --set-f --set-g; do \
 		$(PY) -m ops.safety_report $$set && $(PY) -m ops.safety_report $$set --pipeline || exit 1; done
 
 bench: setup

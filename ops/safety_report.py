@@ -1,6 +1,6 @@
 """Figures of the deterministic safety detectors on the independent evaluation sets (tests/safety_eval/).
 
-`python -m ops.safety_report [--set-b|--set-c|--set-d|--set-e|--set-f] [--pipeline] [--misses]` prints, per set and per
+`python -m ops.safety_report [--set-b|...|--set-g] [--pipeline] [--misses]` prints, per set and per
 kind: red-flag
 recall (urgent advice on the urgent set),
 checks and alarms on the check set, false alarms and checks on the non-urgent set; dose-change recall and
@@ -26,6 +26,7 @@ SET_C = ROOT / "tests" / "safety_eval_c"  # held out until 2026-12-02, then its 
 SET_D = ROOT / "tests" / "safety_eval_d"  # held out until 2026-12-03, then its misses were used too
 SET_E = ROOT / "tests" / "safety_eval_e"  # never used to improve the detector: held-out figures
 SET_F = ROOT / "tests" / "safety_eval_f"  # written after the scorer, never used to improve anything: held out
+SET_G = ROOT / "tests" / "safety_eval_g"  # written 2026-12-03, never used to improve anything: held out
 
 
 @dataclass
@@ -132,7 +133,8 @@ def main(show_misses: bool = False, folder=SETS) -> None:
 
 
 if __name__ == "__main__":
-    flags = (("--set-f", SET_F), ("--set-e", SET_E), ("--set-d", SET_D), ("--set-c", SET_C), ("--set-b", SET_B))
+    flags = (("--set-g", SET_G), ("--set-f", SET_F), ("--set-e", SET_E), ("--set-d", SET_D), ("--set-c", SET_C),
+             ("--set-b", SET_B))
     chosen = next((folder for flag, folder in flags if flag in sys.argv), SETS)
     if "--pipeline" in sys.argv:  # the whole chat pipeline: the rules, then the scorer (bot/safety/scores.py)
         from ops.nlu_report import Parser

@@ -1,7 +1,7 @@
 """The evaluation sets were written apart from the training and development data and must stay apart: no exact
 or near duplicate (token Jaccard >= 0.8) of any evaluation message may appear in data/nlu/ or in the development
 phrasings the detectors and reading rules are improved on and the red-flag scorer is trained on
-(data/safety/, tests/conversation_dev/, tests/conversation_dev_2/)."""
+(data/safety/, tests/conversation_dev*/)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _flow_turns(path: Path) -> list[str]:
 
 def _development() -> list[str]:
     tests = ROOT / "tests"
-    return _safety_training() + [t for folder in ("conversation_dev", "conversation_dev_2")
+    return _safety_training() + [t for folder in ("conversation_dev", "conversation_dev_2", "conversation_dev_3")
                     for path in sorted((tests / folder).glob("*.yml")) for t in _flow_turns(path)]
 
 
@@ -52,13 +52,15 @@ def _training() -> list[frozenset[str]]:
     return [t for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for t in map(_tokens, _nlu_examples(path)) if t]
 
 
-HELD_OUT = ("safety_eval_e", "safety_eval_f", "conversation_eval_g")  # never used to improve the bot
+# never used to improve the bot
+HELD_OUT = ("safety_eval_e", "safety_eval_f", "safety_eval_g", "conversation_eval_g", "conversation_eval_h")
 SHORT = 6  # fragments shorter than this ("and after that?", "yes please") are common to any two chats
 
 
 CONVERSATION_SETS = ("conversation_eval", "conversation_eval_b", "conversation_eval_c", "conversation_eval_d",
-                     "conversation_eval_e", "conversation_eval_f", "conversation_eval_g")
-SAFETY_SETS = ("safety_eval", "safety_eval_b", "safety_eval_c", "safety_eval_d", "safety_eval_e", "safety_eval_f")
+                     "conversation_eval_e", "conversation_eval_f", "conversation_eval_g", "conversation_eval_h")
+SAFETY_SETS = ("safety_eval", "safety_eval_b", "safety_eval_c", "safety_eval_d", "safety_eval_e", "safety_eval_f",
+               "safety_eval_g")
 
 
 def _eval_sets() -> dict[str, list[str]]:
