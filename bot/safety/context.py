@@ -35,7 +35,8 @@ def post(triggers: str, window: int, terminators: str) -> re.Pattern[str]:
 PSEUDO = rx(
     r"\b(?:not (?:sure|certain|too sure|only|just|ok|okay|well|good|great|right|normal|fine|joking|kidding|lying|"
     r"exaggerating|again|a drill|a joke|stopping|improving|easing|settling|helping|any better|much better|"
-    r"getting better|going away|gone|feeling (?:well|right|good|great|ok|okay|myself|normal))|no (?:idea|doubt|"
+    r"getting better|going away|gone|feeling (?:well|right|good|great|ok|okay|myself|normal))|no(?: no)+|"
+    r"no (?:idea|doubt|"
     r"wonder|joke|one|better|relief|way|time)|nobody|nothing (?:helps|is helping|works|is working)|(?:don't|doesn't|"
     r"didn't) (?:know|feel (?:well|right|good|great|ok|okay|myself|normal)|stop|go away|get better|seem to stop|"
     r"care|understand|like)|(?:can't|cannot|couldn't|won't|hasn't|haven't|isn't|wasn't) (?:stop|stopped|tell|say|"
@@ -54,7 +55,8 @@ NEGATION = pre(
     6, NEG_TERMS,
 )
 NEGATION_AFTER = post(r"free|none|absent|negative|ruled out|not an issue|not a problem", 2, NEG_TERMS)
-DENIAL_TAIL = rx(r"^(?:no|nope|none|nah|not really|not at all|neither|never|no none|no not at all|not that)$")
+DENIAL_TAIL = rx(r"^(?:no|nope|none|nah|not really|not at all|neither|never|no none|no not at all|not that|"
+                 r"(?:but |well |ok )?not literally|only joking|just joking|jk|only kidding|just kidding)$")
 
 HIST_TRIGGERS = (
     r"used to|in the past|previously|back in|back when|as an? (?:child|kid|teenager|teen|baby|youngster|toddler|"
@@ -160,7 +162,14 @@ GENERAL_TRIGGERS = (
     r"injections?|shots?|b12|it|they) (?:help|fix|improve|cure|sort out|ease|reverse)|"
     r"explain|definition of|meaning of|difference between|what counts as|what causes|the leaflet|leaflet|"
     r"side effects?|(?:can|may|might|could) cause|causes|listed|i (?:read|heard|saw|have read|'ve read|was "
-    r"reading)|(?:read|heard) (?:that|about|online)"
+    r"reading)|(?:read|heard) (?:that|about|online)|"
+    # "is there any link between b12 and seizures", "any reason b12 would bring the fainting back", "does low b12
+    # have anything to do with chest pain", "it says to get urgent help for breathing trouble", "anything I can do
+    # to stop feeling faint"
+    r"(?:any|a) (?:link|connection|relationship) between|any reason (?:why )?(?:\S+ ){0,2}?(?:would|might|could|"
+    r"should)|(?:have|has) (?:anything|something) to do with|(?:says|said|say|told (?:me|us|you)) (?:to )?(?:get|seek|"
+    r"call|ring)|(?:to|can i|anything i can do to|help (?:me )?) stop (?:me |myself |her |him )?(?:from )?(?:feeling|"
+    r"getting|going|being)"
 )
 GENERAL = pre(GENERAL_TRIGGERS, 8, HYPO_TERMS)
 ANY_QUESTION_FRAME = rx(rf"(?:^|\s)(?:{COND_TRIGGERS}|{GENERAL_TRIGGERS})\b")
@@ -170,7 +179,11 @@ GENERAL_AFTER = post(
     r"common|rare|an emergency|serious|dangerous|normal after|possible|a sign|a symptom|a warning sign|listed|"
     r"a reason (?:to|"
     r"for|not to)|reason to|grounds for|"
-    r"an excuse (?:to|for)|a problem for (?:b12|the injections?|my injections?)",
+    r"an excuse (?:to|for)|a problem for (?:b12|the injections?|my injections?)|"
+    # "would the hives have been an early sign", "is chest pain something I should look out for?"
+    r"(?:an? )?(?:early |first )sign|something (?:i|we|you) (?:should|need to|have to|must) (?:look out|watch out|"
+    r"watch|keep an eye out) for|something to (?:look out|watch out|watch) for|(?:from|due to|caused by) (?:the |my |"
+    r"his |her )?(?:lungs?|copd|asthma|anxiety)\b|(?:still )?be (?:from|due to|caused by|because of|related to)\b",
     5, HYPO_TERMS,
 )
 # "is it normal to ...": may be a report, so a check question.
@@ -257,7 +270,13 @@ FIGURATIVE_MORE = rx(
     r"|\bnearly had a stroke (?:reading|looking at|hearing|seeing)\b"
     r"|\benough to give (?:anyone|you|me|someone|a saint) (?:a seizure|a stroke|a fit)\b"
     r"|\bhaving a (?:heart attack|seizure|fit|stroke|meltdown) (?:over|about|at) (?:how|the|all|this|my)\b"
-    r"|\bcollapsed (?:onto|into|on) (?:the |my )?(?:sofa|couch|bed|chair|settee)\b|\bswells? with (?:tears|pride)\b"
+    r"|\bcollaps\w* (?:onto|into|on) (?:the |my |a )?(?:sofa|couch|bed|chair|settee|heap)\b"
+    r"|\bchoked on (?:my|a|the) (?:tea|coffee|drink|water|wine|cornflakes|biscuit|toast|sandwich|cereal|food) "
+    r"(?:when|as|at|reading|seeing|hearing)\b"
+    r"|\b(?:bill|price|cost|invoice|letter|news|insurer|quote|parking|waiting list|hold music|music)\b(?: \S+){0,4}? "
+    r"(?:gave|gives|give|giving|is giving) (?:me|him|her|us) (?:chest pains?|a heart attack|palpitations|a seizure|"
+    r"a fit|a stroke)\b|\b(?:fainted|passed out|collapsed|died)(?: \S+){0,2}? when (?:i|we) (?:saw|heard|read|got|"
+    r"opened) (?:the )?(?:price|bill|cost|letter|total|quote|invoice|news|parking)\b|\bswells? with (?:tears|pride)\b"
     r"|\bchoking (?:my|the|our|his|her) (?:productivity|progress|life|work|motivation|creativity|brain|plans)\b"
 )
 FIGURATIVE_KEYED = (
@@ -402,6 +421,7 @@ REPORTED = rx(
 REPORTED_PAST = rx(r"\b(?:said|told|mentioned|was telling|posted|wrote)\b")
 BARE_BLOCKERS = frozenset(
     "i i'm i've me my he she they his her we it's is are am was were have has had can't cannot can could couldn't "
-    "feel feels felt keep keeps got now just really still suddenly".split()
+    "feel feels felt keep keeps got now just really still suddenly he's she's they're we're you're i'd im ive hes "
+    "shes theyre".split()
 )
 LIST_WORDS = frozenset("or nor either any anything".split())

@@ -309,6 +309,29 @@ STRONG = (*STRONG,
           r"three days) "
           r"early\b",
           )
+# Development phrasings 3 (data/safety/dev_cases_3.yml): more, another strength or product, a dose missed out, two
+# together, someone else's medicine, a supplement added on top.
+STRONG = (*STRONG,
+          r"\bmore (?:b12 )?than (?:they're|they are|the nurse is|she's|he's|you're) giving\b|\bmore b12 in (?:each|"
+          r"every|the|my) (?:jab|shot|injection)\b|\b(?:onto|on to|go on|move to|switch to) (?:a |the )?(?:higher|"
+          r"stronger|lower|weaker|bigger|smaller) (?:strength|dose)\b",
+          r"\bgive (?:next (?:week|month)|(?:the|my|this|next) (?:\S+ )?(?:one|jab|shot|injection)|it) a miss\b",
+          # not "can people ever switch from injections to tablets?" nor "why did they put me on monthly instead"
+          r"^(?!.*\b(?:people|someone|anyone|in general|why did|why have|why do)\b).*(?:\b(?:swap|switch|change) "
+          r"(?:my |her |his )?(?:\S+ )?(?:injections?|jabs?|shots?) for (?:tablets|the one|sprays?|drops|patches|pills)"
+          r"\b|\bput (?:me|her|him|mum|dad) on (?:\S+ ){0,2}?instead of\b|\b(?:change|switch|swap) to the ones? (?:in|"
+          r"with|from|that)\b)",
+          r"\b(?:inject|use|have|take|borrow|share)(?: \S+){0,2}? (?:of )?(?:his|hers|theirs|my (?:\S+ )?(?:sister|"
+          r"brother|husband|wife|partner|friend|mum|mom|dad|flatmate)'s|(?:his|her|their) (?:one|ones|b12|ampoules?|"
+          r"jabs?))\b|\bcan we share\b|\b(?:gave|sent|brought) me (?:some )?b12 (?:injections?|jabs?|ampoules?)\b",
+          r"\b(?:two|2) (?:at once|in one go|together|on the same day|in (?:the )?same week)\b|\b(?:having|have|do|"
+          r"doing|take|taking) two (?:tomorrow|today|tonight|this week|next week)\b",
+          r"\b(?:\d[\d,]* ?(?:mcg|mg|ml)|\d+ ?(?:mcg|mg))\b(?: \S+){0,4}? (?:ok|okay|alright|fine|safe) for (?:me|"
+          r"her|him)\b|\bcan i (?:take|have|do) (?:this|that) dose\b",
+          r"\b(?:add|adding|use|using|take|taking) (?:a |some |the )?(?:b12 |methylcobalamin |methyl )?(?:spray|"
+          r"lozenges?|patch(?:es)?|drops|tablets|sublinguals?)\b(?: \S+){0,3}? (?:between|to (?:my|his|her) "
+          r"(?:injections|jabs|shots)|on top|as well|in the weeks)\b",
+          )
 CUES = (*CUES,
         r"\b(?:would|will|could) it (?:really )?(?:hurt|matter|be bad|be a problem)\b|\bany harm\b",
         r"\bcan (?:that|it|this) (?:happen|be (?:done|switched|changed|arranged))\b|\bis (?:that|it|this) allowed\b",

@@ -114,7 +114,7 @@ PLAIN: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     )),
     ("unwell++", URGENT, _any(
         r"\b(?:ambulance|paramedics?)\b(?: \S+){0,2}? (?:is|are|'s|'re)? ?(?:on (?:the|its|their) way|coming|here|"
-        r"outside)\b",
+        r"outside)\b|\bwaiting for (?:the|an) (?:ambulance|paramedics)\b",
         r"\b(?:in|at) (?:the )?(?:a ?& ?e|a e|a and e|er|emergency room|emergency department|resus|urgent care)"
         r"(?: \S+){0,2}? (?:now|right now)\b|\b(?:in|at) (?:the )?(?:a e|a ?& ?e|er|emergency room) with (?:my|mum|mom|"
         r"dad|him|her|them)\b|\bon (?:my|our) way to (?:the )?(?:a ?& ?e|er|hospital|emergency)\b",
@@ -124,7 +124,8 @@ PLAIN: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"get) (?:for )?(?:an? )?(?:999|911|112|ambulance)\b",
         r"^\W*call (?:999|911|112|an ambulance)\b|\b(?:a e|a ?& ?e|er) or (?:wait|not|stay|leave it)\b"
         r"|^(?!.*\b(?:if|when|ever|which|reason|what|whether)\b).*\b(?:should i|shall i|do i|i'll|i will|i'm going to|"
-        r"we're going|need to)\b(?: \S+){0,5}? go (?:straight )?to (?:a e|a ?& ?e|the er|er)\b|"
+        r"we're going|need to)\b(?: \S+){0,5}? go (?:straight )?to (?:a e|a ?& ?e|the er|er|(?:the )?emergency "
+        r"(?:room|department))\b(?! or (?:ring|call|phone|see|contact|wait))|"
         r"\b(?:a ?& ?e|a e|er) (?:now|right now)\b|\bneed (?:a )?doctor (?:now|right now|urgently)\b|\bi need urgent "
         r"help\b",
         r"^\W*(?:(?:999|911|112)(?: (?:999|911|112|now|please|help|asap|quick|pls))+|9 9 9|9 1 1|ambulance(?: now|"

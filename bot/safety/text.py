@@ -257,8 +257,8 @@ def _join_spaced_letters(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=32768)
 def repair(token: str) -> str:
     """The domain word(s) a token stands for, else the token unchanged. May return two words ("chest pain")."""
-    if len(token) == 2 and token[0] in "14" and token[1].isalpha():
-        return _decode_leet(token)  # "1s" -> "is"
+    if len(token) == 2 and (token[0] in "14" and token[1].isalpha() or token[0].isalpha() and token[1] in "013"):
+        return _decode_leet(token)  # "1s" -> "is", "n0" -> "no"
     if token in DOMAIN_WORDS or token in KNOWN_WORDS or len(token) < 3:
         return token
     if "." in token and all(len(part) == 1 for part in token.split(".")):  # "b.r.e.a.t.h.e"
@@ -340,8 +340,8 @@ def _decode_leet(token: str) -> str:
     if "'" in token and any(ch in _LEET for ch in token):  # "c@n't", "w0n't"
         plain = "".join(_LEET.get(ch, ch)[0] if ch in _LEET else ch for ch in token)
         return plain if plain.replace("'", "") in _CONTRACTIONS or plain in KNOWN_WORDS else token
-    if len(token) == 2 and token[0] in "14" and token[1].isalpha():  # "1s" -> "is", "1t" -> "it", "4t" -> "at"
-        plain = _LEET[token[0]][0] + token[1]
+    if len(token) == 2 and not token.isalpha() and not token.isdigit():  # "1s" -> "is", "4t" -> "at", "n0" -> "no"
+        plain = "".join(_LEET.get(ch, ch)[0] for ch in token)
         return plain if plain in GLUE_WORDS else token
     if sum(ch.isalpha() for ch in token) < 2 or "'" in token or "." in token:
         return token
