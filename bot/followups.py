@@ -25,7 +25,8 @@ _LAST_ONE = re.compile(r"^\W*(?:and |so |ok )?(?:the |my )?(?:last|final)(?: one
                        re.IGNORECASE)
 _HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)
 # after a glossary word: "so how long is mine?", "and when's mine", "am I having that one?", "do I have that?"
-_MINE = re.compile(r"\b(?:mine|for me|am i (?:having|getting|on)|do i (?:have|get)|my (?:one|ones))\b|^\W*(?:and |so )?"
+_MINE = re.compile(r"\b(?:mine|hers|his|theirs|for me|for (?:her|him)|am i (?:having|getting|on)|do i (?:have|get)|"
+                   r"(?:is|does) (?:she|he) (?:have|get|having|getting)|my (?:one|ones))\b|^\W*(?:and |so )?"
                    r"(?:how long|when)\b", re.IGNORECASE)
 _ONE_BEFORE = re.compile(r"\b(?:the )?one before(?: that)?\b", re.IGNORECASE)
 _WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|but why|why's that)\W*$|"
@@ -63,13 +64,14 @@ _WEEKDAY = re.compile(r"\b(?:on (?:a |this |next )?)?(mon|tues?|wed(?:nes)?|thu(
                       r"(?:day)?s?\b", re.IGNORECASE)
 _IS_THERE = re.compile(r"\b(?:is there|do i have|have i got|any)\b.*\b(?:one|injection|jab|shot)\b|"
                        r"^\W*(?:and |ok |so )?(?:what|how) about\b", re.IGNORECASE)
-_AND_WHAT_ABOUT = re.compile(r"^\W*(?:and|what about|how about|and what about|also|ok and|so what about)\b\s*\S",
-                             re.IGNORECASE)
+_AND_WHAT_ABOUT = re.compile(r"^\W*(?:and what about|so what about|what about|how about|ok and|and|also)\b\s*"
+                             r"(?!(?:when|what|how|where|why|who|which|is|are|do|does|can|will|should|am)\b)\S",
+                             re.IGNORECASE)  # "and homocysteine?", not "ok and when is my lab work" (its own question)
 # "how often now", "how often will they be": the current frequency first (maintenance is said after it)
 _HOW_OFTEN_NOW = re.compile(r"\bhow often\b(?!.*\b(?:maintenance|monthly|after|later|then|long[- ]term)\b)",
                             re.IGNORECASE)
 _WHEN_AGAIN = re.compile(r"^\W*(?:so |and |ok |sorry,? )?(?:when(?:'s| is| was) (?:it|that|this)|what(?:'s| is) the "
-                         r"date(?: again)?|which day(?: is (?:it|that))?|what day(?: is (?:it|that))?|when again)"
+                         r"date(?: again)?|(?:which|what) day(?: of the week)?(?: is (?:it|that|this))?|when again)"
                          r"(?: again)?\W*$", re.IGNORECASE)
 _DATED = ("ask_next_injection", "ask_next_lab_check", "ask_maintenance_plan")
 SHORT_FOLLOWUP_WORDS = 7
@@ -108,6 +110,8 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup(topic, more=True)
     if topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") and _MINE.search(text) and not _PREP.search(text):
         return Followup(TERM_PLAN[ctx.term or ""])  # "so how long is mine?" after "replenishment" was explained
+    if topic == "ask_term_meaning" and _MINE.search(text) and re.search(r"\bhow long\b", text, re.IGNORECASE):
+        return Followup("ask_weekly_duration")  # "so how long is hers then?" after "intrinsic factor"
     if ordinal := _ORDINAL.search(text) if topic in _ORDINAL_TOPICS else None:
         return Followup("ask_next_injection", which=_ORDINALS[ordinal.group(1).lower()])  # "and the second one?"
     if _UNTIL_WHEN.search(text) and topic in PLAN_INTENTS:
@@ -118,7 +122,9 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
     if _WHAT_DO.search(text) and topic in ("report_missed_dose", "ask_next_injection", "request_dose_change"):
         return Followup("report_missed_dose" if topic != "request_dose_change" else topic)
     if _WHEN_AGAIN.search(text) and topic in PLAN_INTENTS:
-        return Followup(topic if topic in _DATED else "ask_next_injection")  # "when is it?", "what's the date again"
+        which = ctx.date_index if topic == "ask_next_injection" and ctx.date_index > 0 else 0
+        # "when is it?", "what day of the week is that": the date just named
+        return Followup(topic if topic in _DATED else "ask_next_injection", which=which)
     if _HOW_MANY_THAT.search(text) and topic in ("ask_weekly_duration", "ask_next_injection", "ask_my_plan"):
         return Followup("ask_weekly_duration")
     if _HOW_LONG.search(text):

@@ -13,6 +13,7 @@ from bot.conversation import Context, Turn, asks_final_date, asks_upcoming_dates
 from bot.followups import Followup, is_short, read_date_question, resolve_followup
 from bot.knowledge import term_for
 from bot.reading import (
+    TERM_PLAN,
     after_dismissal,
     after_thanks,
     asks_about_day,
@@ -49,6 +50,9 @@ _REPORTED = re.compile(r"\b(?:had|have had|'ve had|got|took|taken|given|gave|did
 _TILL_NEXT = re.compile(r"\bhow (?:many|long)(?: \w+)? (?:till|until|before|to) (?:the|my|his|her) next\b",
                         re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_TABLETS_INSTEAD = re.compile(r"\b(?:tablets?|pills?|oral|sublingual|lozenges?)\b.*\b(?:same job|as good|as well|"
+                              r"instead|do the same|work the same|same thing)\b", re.IGNORECASE)
+_SELF = re.compile(r"\b(?:myself|my ?self|herself|himself|at home|my own|self|i do it|do it me)\b", re.IGNORECASE)
 MAX_QUESTIONS = 3  # questions answered from one message
 CONTEXT_GUESS = 0.2  # an unsure plan question right after a plan answer is answered, not clarified
 _UNSURE_SOCIAL = ("help", "out_of_scope", "bot_challenge")  # read for a question when the classifier is unsure
@@ -93,6 +97,8 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
                 # "I've just been told I have pernicious anaemia. What actually is that?": the word just named
                 found = [q for q in found if q.text != previous or q.intent not in GENERAL_INTENTS]
                 question = Question("ask_term_meaning", term)
+            if question and found and _WHEN_IS_IT.match(segment.text) and (asked := _date_of(found[-1])):
+                question = Question(asked, segment.text)  # "what's FBC on my blood form and when is it?"
             previous = segment.text
             if question is None:
                 social_only = social_only and segment.intent in SOCIAL
@@ -107,12 +113,14 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
             return [Question(ctx.topic, rest)]
         turn = replace(turn, text=rest, intent=FALLBACK_INTENT)
         text = rest
-    if turn.intent in SOCIAL and (rest := after_thanks(text)):
+    if (turn.intent in SOCIAL or _unsure_of(turn.intent, turn.confidence)) and (rest := after_thanks(text)):
         if term_for(rest):
             return [Question("ask_term_meaning", rest)]  # "thanks and MCV"
         turn, text = replace(turn, text=rest, intent=FALLBACK_INTENT, segments=()), rest  # "thanks. and after that?"
     if asks_care_team(text) and not turn.from_button:
         return [Question("request_human", turn.text)]  # "yes, please pass that question to the care team"
+    if not turn.from_button and (pair := _bare_pair(text)):
+        return pair  # "next shot + labs?": nothing but plan words, each its own question
     followup = resolve_followup(text, ctx) if not turn.from_button else None
     if followup and not _classifier_knows_better(turn, followup) and (
             turn.intent not in QUESTION_INTENTS or turn.confidence < 0.6 or is_short(text)):
@@ -132,6 +140,30 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
     if intent in QUESTION_INTENTS:
         return [Question(refined(intent, text), turn.text)]
     return []
+
+
+_WHEN_IS_IT = re.compile(r"^\W*(?:and |so )?(?:when(?:'s| is| are| will| do)? (?:it|that|they|those|them)(?: be| done| "
+                         r"due)?|what (?:day|date) (?:is )?(?:it|that))\W*$", re.IGNORECASE)
+_PAIR_SPLIT = re.compile(r"\s*(?:\+|&|,|\band\b|\bplus\b)\s*", re.IGNORECASE)
+
+
+def _date_of(question: Question) -> str | None:
+    """The plan date a question's subject has: a lab word's blood test, a dated plan question's own date."""
+    if question.intent == "ask_term_meaning":  # a lab word: its blood test (not "maintenance": no one date)
+        asked = TERM_PLAN.get(term_for(question.text) or "")
+        return asked if asked == "ask_next_lab_check" else None
+    return question.intent if question.intent in ("ask_next_injection", "ask_next_lab_check") else None
+
+
+def _bare_pair(text: str) -> list[Question] | None:
+    """ "next shot + labs?", "jab and bloods": two or three bare plan words, each its own question."""
+    parts = [part for part in _PAIR_SPLIT.split(text.strip()) if part.strip(" ?!.")]
+    if not 2 <= len(parts) <= MAX_QUESTIONS:
+        return None
+    intents = [bare_plan_question(part) for part in parts]
+    if not all(intents) or len(set(intents)) < len(intents):
+        return None
+    return [Question(intent, part) for intent, part in zip(intents, parts, strict=True)]
 
 
 def _part_question(segment, ctx: Context) -> Question | None:
@@ -172,6 +204,8 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
         return "ask_my_product"  # "how is it given, like where"
     if asks_plan_note(text):
         return "ask_my_plan"  # "was there a note from the doctor on it?": the whole plan shows it
+    if asks_reassessment(text) and (ctx.topic in PLAN_INTENTS or is_personal(text) or is_short(text)):
+        return "ask_next_lab_check"  # "review?", "he have review also?": the reassessment (answering.py)
     if read_date_question(text).after_today:
         return "ask_next_injection"  # "what's after today's one anyway?"
     sentences = _SENTENCE_END.split(text.strip())
@@ -208,6 +242,12 @@ def refined(intent: str, text: str) -> str:
         return "ask_term_meaning"  # "what's a maintenance dose?", "my MCV was high, what even is MCV"
     if intent == "ask_term_meaning" and defines_term(text):
         return intent  # "is that the same as a CBC? my sister calls it that": not her own tests
+    if intent == "ask_self_injection" and route_question(text) and not _SELF.search(text):
+        return "ask_my_product"  # "where do they normally put it?": the documented route
+    if intent == "ask_more_is_better" and _TABLETS_INSTEAD.search(text):
+        return "ask_injection_vs_tablet"  # "the tablets from boots, would 1000mcg a day do the same job"
+    if intent == "ask_my_product" and route_question(text):
+        return intent  # "where do they normally put it?": their documented route answers it, said generally or not
     if intent == "ask_cost" and asks_dose_amount(text):
         return "ask_my_product"
     if twin := general_twin(intent, text) or personal_twin(intent, text):
@@ -273,3 +313,23 @@ def with_intent(turn: Turn, intent: str, confidence: float | None = None) -> Tur
 
 def with_text(turn: Turn, text: str) -> Turn:
     return replace(turn, text=text, segments=()) if text else turn
+
+
+# Words a question shares with any plan note, which say nothing about what the note is about
+_NOTE_STOP = frozenset(
+    "about after again also always and anything before being could does doing from have having here injection "
+    "injections jab jabs just know like make making more much need next note notes plan please really shot shots "
+    "should that their them then there they this today tomorrow very want week weeks what when where which will "
+    "with would your b12 dose doses doctor nurse clinic".split())
+_CONTENT = re.compile(r"[a-z]{4,}")
+
+
+def note_asked_about(text: str, note: str | None) -> bool:
+    """ "numbing cream when": the message names something the clinician's note is about (two words of it, or one
+    word of a short message), beyond the words every plan question uses."""
+    if not note or not text:
+        return False
+    def stems(words: str) -> set[str]:
+        return {w[:5] for w in _CONTENT.findall(words.lower()) if w not in _NOTE_STOP}
+    shared = stems(text) & stems(note)
+    return len(shared) >= 2 or (bool(shared) and len(text.split()) <= 4)

@@ -214,7 +214,9 @@ _LAB_WORDS = re.compile(r"\b(?:tests?|bloods?|blood work|bloodwork|labs?|fbc|cbc
 _ROUTE = re.compile(r"\b(?:muscle|intramuscular|under the skin|subcutaneous|sub-?cut|route)\b", re.IGNORECASE)
 # "how is it given, like where", "does it go in the muscle?": the documented route
 _HOW_GIVEN = re.compile(r"\b(?:how|where) (?:is|are|do|does) (?:it|they|mine|the (?:injection|jab|shot)s?) (?:get )?"
-                        r"(?:given|injected|go|done|put in)\b", re.IGNORECASE)
+                        r"(?:given|injected|go|done|put in)\b|\bwhere (?:do|does|will|would) (?:they|you|the nurses?) "
+                        r"(?:\w+ )?(?:put|inject|give|do) (?:it|them|mine|the (?:injection|jab|shot)s?)\b",
+                        re.IGNORECASE)
 _NEXT_SHOT = re.compile(r"\b(?:next (?:one|jab|shot|injection|dose)|when'?s the next|whens the next|"
                         r"when is the next)\b", re.IGNORECASE)
 _REASSESS = re.compile(r"\breassess\w*|\breview(?:ed)?\b", re.IGNORECASE)
@@ -295,7 +297,10 @@ def asks_reassessment(text: str) -> bool:
 _NOTE = re.compile(r"\b(?:notes?|comments?|instructions?|message) (?:from|by|left by) (?:the |my |your )?(?:doctor|"
                    r"clinician|gp|nurse|consultant|dr)\b|\b(?:doctor|clinician|gp|consultant)'?s? (?:notes?|"
                    r"comments?)\b"
-                   r"|\bany (?:notes?|comments?) (?:on|in|about) (?:my|the) plan\b", re.IGNORECASE)
+                   r"|\bany (?:notes?|comments?) (?:on|in|about) (?:my|the) plan\b"
+                   r"|\b(?:anything|something|what) (?:\S+ )?(?:in|on) (?:my|her|his|their|the) (?:plan )?notes?\b"
+                   r"|\b(?:my|her|his|the) notes? (?:say|said)\b",
+                   re.IGNORECASE)  # "is there anything in her notes about making it easier?"
 
 
 def asks_plan_note(text: str) -> bool:
@@ -305,7 +310,11 @@ def asks_plan_note(text: str) -> bool:
 # "please pass that question to the care team": asked for outright, whatever was offered before
 _TO_CARE_TEAM = re.compile(r"\b(?:pass|send|forward|give) (?:this|that|it|my question|the question|that question|"
                            r"this question|a message|my message)(?: on)? to (?:the|my|your) (?:care team|clinic|nurse|"
-                           r"doctor|team)\b|\blet (?:the|my) (?:care team|clinic|nurse|team) know\b", re.IGNORECASE)
+                           r"doctor|team)\b|\blet (?:the|my) (?:care team|clinic|nurse|team) know\b"
+                           # "ok can you tell them", "ok ask them then": the bot is to pass it on
+                           r"|^\W*(?:(?:ok(?:ay)?|yes|yeah|yep|fine|right|please)\W+)*(?:(?:can|could|would|will) you "
+                           r"(?:please )?)?(?:tell|ask|message|contact) (?:them|the (?:care team|clinic|nurse|doctor|"
+                           r"team))(?: (?:for me|please|then|that|about it|for me please))*\W*$", re.IGNORECASE)
 
 
 def asks_care_team(text: str) -> bool:
@@ -400,8 +409,9 @@ def route_question(text: str) -> bool:
         re.search(r"\b(?:is|does) (?:it|that|mine|this)\b", text, re.IGNORECASE)))
 
 
-_THANKS_AND = re.compile(r"^\W*(?:thanks?|thank you|cheers|ta|ok(?:ay)?|great|lovely)\W+(?:and|also|now)\W+(.+)$",
-                         re.IGNORECASE)
+_ACK = r"(?:thanks?|thank you|thx|cheers|ta|ok(?:ay)?|great|lovely|fair enough|right|alright|got it|i see|cool|sure)"
+# "thanks and MCV", "ok thank you. he have review also?", "fair enough. jab?": the words after the thanks
+_THANKS_AND = re.compile(rf"^\W*{_ACK}(?:\W+{_ACK})*(?:\W+(?:and|also|now)\W+|\s*[.!]+\s*)(.+)$", re.IGNORECASE)
 
 
 def after_thanks(text: str) -> str | None:

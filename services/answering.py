@@ -11,11 +11,12 @@ import re
 from datetime import date
 
 from bot.conversation import Context, Reply, Turn
-from bot.followups import Followup, read_date_question
+from bot.followups import DateQuestion, Followup, read_date_question
 from bot.knowledge import answer_general, fact
 from bot.plans.model import PlanRecord
 from bot.plans.schedule import plan_status
-from bot.reading import asked_day, asks_about_day
+from bot.questions import note_asked_about
+from bot.reading import asked_day, asks_about_day, asks_plan_note, asks_reassessment, lab_words
 from bot.vocabulary import PLAN_INTENTS
 from bot.wording import chat as chat_words
 from bot.wording import plan as plan_words
@@ -67,6 +68,8 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
     question = read_date_question(turn.text or "") if followup is None else None
     if intent == "ask_next_injection":
         which = followup.which if followup else question.which
+        if followup and followup.which and (asked := read_date_question(turn.text or "")).count > 1:
+            question = DateQuestion(count=asked.count)  # "and the next few after that?": a list from there
         if question and question.after_today and facts.status.upcoming[:1] == (turn.today,):
             which += 1  # the last weekly one is today: the one after it
         if question and question.how_often_now:
@@ -78,11 +81,17 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
                                            weekday=question.weekday if question else None)
         ctx.date_index = which
         return answer
+    if intent in ("ask_next_lab_check", "ask_maintenance_plan") and asks_reassessment(turn.text or "") and not (
+            lab_words(turn.text or "")):
+        return plan_words.reassessment(facts)  # "review?", "he have review also?"
     if intent == "ask_maintenance_plan":
         s = facts.status  # "and the one after that?" then counts from the first maintenance date
         ctx.date_index = (s.upcoming.index(s.maintenance_starts) if s.maintenance_starts in s.upcoming
                           else 0 if s.current_phase == "maintenance" else -1)
         return plan_words.maintenance_plan(facts, how_often_now=bool(question and question.how_often_now))
+    if intent == "ask_my_plan" and (asks_plan_note(turn.text or "") or followup is None and note_asked_about(
+            turn.text or "", facts.plan.notes)):
+        return plan_words.plan_note(facts)  # the note they ask about, not the whole plan
     if intent == "ask_injection_history":
         return plan_words.injection_history(facts, first=bool(_FIRST_ONE.search(turn.text or "")))
     builders = {

@@ -15,7 +15,16 @@ from bot.errors import StoreUnavailable
 from bot.followups import is_why, read_date_question
 from bot.identity import Identity, Verifier
 from bot.knowledge import term_for
-from bot.questions import MAX_QUESTIONS, Question, best_question, next_best, questions_in, with_intent, with_text
+from bot.questions import (
+    MAX_QUESTIONS,
+    Question,
+    best_question,
+    next_best,
+    note_asked_about,
+    questions_in,
+    with_intent,
+    with_text,
+)
 from bot.reading import asks_care_team, asks_dose_amount, asks_if_urgent, part_guess
 from bot.safety import Screen, dose_rule_wins
 from bot.safety import screen as screen_text
@@ -313,7 +322,12 @@ def _dialogue(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply)
     elif intent in ("affirm", "deny", "stop"):
         reply.say(response="utter_anything_else")
     else:
+        identity, record = _own_plan_if_any(turn, store, verifier)
+        if record is not None and note_asked_about(turn.text or "", record.plan.notes):
+            # "numbing cream when": what their clinician's note says about it, not a menu
+            return _answer_plan(Question("ask_my_plan", turn.text or ""), identity, turn, store, ctx, reply)
         _clarify(turn, ctx, reply)
+    return None
 
 
 def _clarify(turn: Turn, ctx: Context, reply: Reply) -> None:

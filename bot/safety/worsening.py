@@ -20,6 +20,8 @@ _SYMPTOMS = {
     "burning": "burning feet",
     "wobbly": "balance", "wobbling": "balance", "dizziness": "dizziness", "mood": "mood", "depression": "mood",
     "concentration": "concentration", "headaches": "headaches", "pain": "pain", "aches": "pain",
+    "more numb": "numbness", "more tingly": "tingling", "wobblier": "balance", "more wobbly": "balance",
+    "more unsteady": "balance", "more tired": "tiredness", "more forgetful": "memory",
 }
 _SYMPTOM = "|".join(sorted(map(re.escape, _SYMPTOMS), key=len, reverse=True))
 _WORSE = (
@@ -38,13 +40,18 @@ _PATTERNS = (
                r"|a lot |far |a bit )?worse|worse not better|worse instead of better)\b"),
     re.compile(r"\b(?:getting worse not better|gone downhill|going downhill|feeling worse|wearing off|(?:i'm|i am) "
                r"(?:getting|feeling) worse)\b"),
+    # "dad's legs feel weaker and more numb since he missed his jab"
+    re.compile(r"\b(?:feel|feels|feeling|felt|are|is|'re|'s|getting|got|gone|going|seem|seems) (?:a bit |much |even "
+               r"|a lot |far |so |really )?(?P<symptom>weaker|wobblier|more numb|more tingly|more wobbly|more unsteady|"
+               r"more tired|more forgetful)\b"),
 )
 # Denied or imagined: "the tingling isn't getting worse", "what if my tingling comes back?"
 _NOT = re.compile(
     r"\b(?:not|isn't|aren't|hasn't|haven't|no|never|if|what if|in case|will|would|might|could|won't|stopped)\b"
     r"(?: \S+){0,4}$"
 )
-_CUE = re.compile(r"worse|back|spread|again|more|return|creep|climb|travel|going up|moved|moving|downhill|wearing")
+_CUE = re.compile(r"worse|back|spread|again|more|return|creep|climb|travel|going up|moved|moving|downhill|wearing|"
+                  r"weaker|wobblier")
 _NEGATED_INSIDE = re.compile(r"\b(?:not|isn't|aren't|hasn't|haven't|no|never|won't|doesn't)\b")
 _NOT_AFTER = re.compile(r"^(?: \S+){0,3} (?:not|no longer|anymore)\b(?! better)")
 

@@ -31,8 +31,8 @@ TOPIC_LEADS: dict[str, str] = {
         "tell you how to fit it around your plans."
     ),
     "ask_self_injection": (
-        "Whether you can give your own injections at home, and where on the body, is for your clinic to decide "
-        "and to show you."
+        "Whether you can have your injections at home, from a visiting nurse or by giving them yourself, and "
+        "where on the body, is for your clinic to decide and to arrange with you."
     ),
     "ask_pregnancy": (
         "If you are pregnant, trying to conceive or breastfeeding, please tell your clinician, because it can "

@@ -334,6 +334,14 @@ def maintenance_plan(facts: PlanFacts, how_often_now: bool = False) -> PlanAnswe
     return _answer(facts, lead, details)
 
 
+def reassessment(facts: PlanFacts) -> PlanAnswer:
+    """ "review?": the reassessment date first, then what it decides (the maintenance that follows)."""
+    s = facts.status
+    lead = _reassessment(s) or ("Your plan has no reassessment date documented; please ask the clinic when your "
+                                "treatment will be reviewed.")
+    return _answer(facts, lead, (_maintenance(s),) if s.reassess_on and s.reassess_on >= s.today else ())
+
+
 def next_lab_check(facts: PlanFacts) -> PlanAnswer:
     s, plan = facts.status, facts.plan
     if s.next_lab_check:
@@ -408,6 +416,12 @@ def dose_change(facts: PlanFacts) -> PlanAnswer:
         current += (f", then {s.maintenance_dose} {every(s.maintenance_interval)}."
                     if s.maintenance_dose and s.maintenance_interval else ".")
     return _answer(facts, lead, (current,), offers="dose_change_request")
+
+
+def plan_note(facts: PlanFacts) -> PlanAnswer:
+    """ "anything in her notes about making it easier?", "numbing cream when": the clinician's note itself."""
+    note = worsening(facts)
+    return _answer(facts, note[0] if note else "Your clinician has not added a note to your plan.")
 
 
 def worsening(facts: PlanFacts | None) -> tuple[str, ...]:

@@ -141,3 +141,52 @@ def test_best_question_replaces_an_unsure_dialogue_intent():
     assert best_question(turn).intent == "ask_weekly_duration"
     dialogue_only = Turn(text="no", intent="deny", confidence=0.5, ranking=(("deny", 0.5), ("stop", 0.3)))
     assert best_question(dialogue_only) is dialogue_only
+
+
+@pytest.mark.parametrize(("topic", "text", "intent", "which", "index"), [
+    ("ask_next_injection", "what day of the week is that", "ask_next_injection", 2, 2),  # the date just named
+    ("ask_term_meaning", "so how long is hers then?", "ask_weekly_duration", 0, 0),  # after "intrinsic factor"
+    ("ask_term_meaning", "and homocysteine?", "ask_term_meaning", 0, 0),
+])
+def test_more_followups_against_the_last_answer(topic, text, intent, which, index):
+    followup = resolve_followup(text, ctx(topic, term="intrinsic factor", date_index=index))
+    assert followup is not None and (followup.intent, followup.which) == (intent, which)
+
+
+def test_a_new_question_after_a_glossary_answer_is_not_that_words_follow_up():
+    assert resolve_followup("ok and when is my lab work", ctx("ask_term_meaning", term="MMA")) is None
+
+
+def _questions(text, intent="nlu_fallback", confidence=0.32, **context):
+    from bot.conversation import Turn
+    from bot.questions import questions_in
+
+    turn = Turn(text=text, intent=intent, confidence=confidence, ranking=((intent, confidence),))
+    return [(q.intent, q.text) for q in questions_in(turn, Context(**context))]
+
+
+def test_bare_plan_words_joined_by_plus_or_and_are_two_questions():
+    assert _questions("next shot + labs?") == [("ask_next_injection", "next shot"), ("ask_next_lab_check", "labs?")]
+    assert _questions("the tablets and the injections") != [("ask_next_injection", "the injections")]
+
+
+def test_words_after_an_acknowledgement_are_read_on_their_own():
+    assert _questions("fair enough. jab?") == [("ask_next_injection", "jab?")]
+    assert _questions("ok thank you. he have review also?", intent="thank", confidence=0.64,
+                      topic="ask_next_lab_check") == [("ask_next_lab_check", "he have review also?")]
+
+
+def test_asking_the_bot_to_tell_the_care_team_is_a_request_for_them():
+    from bot.reading import asks_care_team
+
+    assert asks_care_team("ok can you tell them") and asks_care_team("ok ask them")
+    assert not asks_care_team("I will ask them") and not asks_care_team("should I ask them")
+
+
+def test_a_message_names_what_the_plan_note_is_about():
+    from bot.questions import note_asked_about
+
+    note = "Put the numbing cream on an hour before each injection; the children's ward does them."
+    assert note_asked_about("numbing cream when", note)
+    assert not note_asked_about("when is my next injection", note)
+    assert not note_asked_about("numbing cream when", None)
