@@ -13,7 +13,9 @@ The rules stay in charge; the scores only fill the gaps the rules leave, never t
   bar is high), and never removed.
 
 Pure functions, no Rasa: unit-tested in tests/unit/test_safety_scores.py. The thresholds were chosen on the
-development sets (data/safety/), each measured while the scorer was trained on the other one.
+development sets (data/safety/), each measured while the scorer was trained on the others (0.8 without evidence:
+over the three sets, 13 of 873 urgent phrasings left with nothing and checks on 4.4 % of non-urgent ones, against
+19 and 2.8 % at 0.9).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:  # the Screen type is only needed for annotations
     from bot.safety import Screen
 
 URGENT_WITH_EVIDENCE = 0.5  # a check of the rules and p(urgent) at least this: urgent-care advice
-CHECK_WITHOUT_EVIDENCE = 0.9  # no evidence of the rules, p(urgent) + p(check) at least this: one check question
+CHECK_WITHOUT_EVIDENCE = 0.8  # no evidence of the rules, p(urgent) + p(check) at least this: one check question
 DOSE_REQUEST = 0.95  # p(dose-change request) at least this: handled as a dose-change request
 
 
