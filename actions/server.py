@@ -35,7 +35,7 @@ def make_app(secret: str):
         if request.path == "/health":
             return None
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), secret.encode()):  # any bytes: 401
             return response.json({"error": "unauthorised"}, status=401)
         return None
 

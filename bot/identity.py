@@ -131,8 +131,10 @@ def read_token(token: str, *, secret: str | None = None, now: datetime | None = 
     token = token.strip()
     try:
         header = jwt.get_unverified_header(token)
-    except jwt.exceptions.DecodeError as exc:
+    except (jwt.exceptions.PyJWTError, TypeError, ValueError) as exc:  # a bad "crit" or "kid" too
         raise TokenError("malformed", str(exc)) from exc
+    if not isinstance(header, dict):
+        raise TokenError("malformed", "the header is not an object")
     # PyJWT refuses these too (algorithms=[HS256]); checking first gives a precise reason and a second lock.
     if header.get("alg") != ALGORITHM:
         raise TokenError("unsupported_algorithm", f"alg={header.get('alg')!r}")
@@ -254,6 +256,8 @@ class IdentityStore(Protocol):
     def count_attempt(self, key: str, now: datetime, *, window: timedelta, max_attempts: int | None = None,
                       failed: bool = False, max_failures: int | None = None,
                       lock_for: timedelta | None = None) -> datetime | None: ...
+
+    def forget_failure(self, key: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -391,6 +395,14 @@ class Verifier:
         if client:
             self.store.count_attempt(f"client:{client}", now, window=window, max_attempts=self.CLIENT_MAX_ATTEMPTS,
                                      lock_for=lock_for)
+        if reference:
+            # The guess is counted as a failure on the reference before it is checked (and forgotten if right), in
+            # one locked write: guesses sent at the same moment cannot all pass a check made before any is counted.
+            # The guess one over the allowance locks the reference and is refused unchecked.
+            over = self.store.count_attempt(f"ref:{reference}", now, window=window, failed=True,
+                                            max_failures=self.REFERENCE_MAX_FAILURES + 1, lock_for=lock_for)
+            if over is not None:
+                return VerificationResult(False, None, over, state.failures, "locked")
         patient = self.store.patient(reference) if reference else None
         if patient is None or patient.date_of_birth != born_on:
             failures = state.failures + 1
@@ -398,12 +410,13 @@ class Verifier:
             if failures >= self.MAX_FAILURES:
                 locked_until = now + lock_for
             self.store.save_verification(replace(state, failures=failures, locked_until=locked_until))
-            if reference:
-                ref_lock = self.store.count_attempt(f"ref:{reference}", now, window=window, failed=True,
+            if reference:  # the allowance used up: locked now (an attempt, not one more failure)
+                ref_lock = self.store.count_attempt(f"ref:{reference}", now, window=window,
                                                     max_failures=self.REFERENCE_MAX_FAILURES, lock_for=lock_for)
                 locked_until = locked_until or ref_lock
             reason: VerificationReason = "locked" if locked_until else "mismatch"
             return VerificationResult(False, None, locked_until, failures, reason)
+        self.store.forget_failure(f"ref:{reference}")  # the right date of birth was no failure
 
         verified_until = now + timedelta(minutes=self.VERIFIED_MINUTES)
         self.store.save_verification(

@@ -40,9 +40,12 @@ def _day(text: str | None, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise fail(400, f"{field}: {text[:20]!r} is not a date (YYYY-MM-DD).") from None
+    if not 1900 <= day.year <= 2200:  # a plan's dates are counted from it: 9999-12-31 would overflow
+        raise fail(400, f"{field}: {text[:20]!r} is outside the years 1900 to 2200.")
+    return day
 
 
 async def _form(request: web.Request) -> Any:

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -39,7 +40,7 @@ from socketio import AsyncServer
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = int(os.environ.get("B12_MAX_MESSAGE_CHARS", "4000"))
-_SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+_SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}\Z")  # \Z: not even a trailing newline
 _KEPT = {"patient_token": 4096, "client_key": 256, "b12_today": 10}
 TOO_LONG = ("That message is too long for me to read. Please ask your question in a few sentences "
             f"(up to {MAX_MESSAGE_CHARS:,} characters).")
@@ -76,14 +77,50 @@ def prepared(text: str) -> str | None:
     stripped = text.strip()
     if not stripped or stripped.strip("/") == "":
         return None
-    if stripped.startswith("/"):
-        name = re.match(r"/([A-Za-z0-9_]*)", stripped).group(1)
-        if name not in _intents():
-            stripped = stripped.lstrip("/ ")
+    if stripped.startswith("/") and not _payload(stripped):
+        stripped = stripped.lstrip("/ ")
+    stripped = _REFERENCE_LIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)).translate(_DASHES), stripped)
     if _RUN.search(stripped):
         stripped = _RUN.sub(lambda m: " ".join(m.group(0)[i:i + LONG_RUN]
                                                for i in range(0, len(m.group(0)), LONG_RUN)), stripped)
     return stripped or None
+
+
+# "ＭＲＮ-１００２", "MRN‑1002" (a non-breaking hyphen): a reference typed with look-alike characters is read as one
+_REFERENCE_LIKE = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,6}[-\u2010-\u2015\u2212\ufe63\uff0d]?"
+                             r"[0-9\uff10-\uff19]{3,}")
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63"})
+
+
+# "/intent", "/intent@0.9 words typed beside it", "/intent{"entity": "value"}": what Rasa reads as a payload.
+# After the name comes nothing, "@" or "{": Rasa would read "/help me" as an intent named "help me" and loop.
+_PAYLOAD = re.compile(r"/(?P<name>[A-Za-z0-9_]+)(?=$|@|\{)(?:@[0-9.]+)?(?P<entities>\{.*\})?", re.DOTALL)
+MAX_PAYLOAD_DEPTH = 3
+
+
+def _payload(text: str) -> bool:
+    """A button payload for one of our intents, with entities (if any) that are a small, flat JSON object."""
+    m = _PAYLOAD.match(text)
+    if not m or m.group("name") not in _intents():
+        return False
+    entities = m.group("entities")
+    if entities is None:
+        return True
+    if len(entities) > 2000 or _depth(entities) > MAX_PAYLOAD_DEPTH:
+        return False  # Rasa's json.loads would recurse to the limit: a 500
+    try:
+        return isinstance(json.loads(entities), dict)
+    except ValueError:
+        return False
+
+
+def _depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        depth += char in "[{"
+        depth -= char in "]}"
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _hash_key() -> bytes:
@@ -237,7 +274,7 @@ class B12SocketIOInput(SocketIOInput):
             addresses.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:  # no argument: a new session
             asked = data.get("session_id") if isinstance(data, dict) else None
             session_id = asked if isinstance(asked, str) and _SENDER.match(asked) else uuid.uuid4().hex
             bound[sid] = session_id

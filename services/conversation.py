@@ -37,7 +37,7 @@ from bot.wording.plan import general_closing
 from services import answering, care_team, verification
 
 ACTION = "action_respond"
-FRAGMENT_WORDS = 3  # a message this short right after an answer is a follow-up, not words-free evidence
+FRAGMENT_WORDS = 4  # a message this short right after an answer ("and after the 4?") is a follow-up, not evidence
 OWN_DATES = 4  # how many of their dates show what "every other day" means for them
 UNSURE_DIALOGUE = 0.6  # a stop or deny below this that opens with a question word is read as the question
 _WH_QUESTION = re.compile(r"^\W*(?:so |ok |and |but )?(?:when|how long|how many|what|which|where)\b", re.IGNORECASE)

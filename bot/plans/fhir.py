@@ -54,7 +54,7 @@ def looks_like_fhir(text: str) -> bool:
         return False
     try:
         data = json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):
         return re.search(r'"resourceType"\s*:', stripped) is not None
     return isinstance(data, dict) and "resourceType" in data
 
@@ -74,6 +74,8 @@ def _load_json(text: str, path: str) -> object:
         raise PlanFileError([BundleProblem(path, "(file)", "is empty")])
     try:
         return r4.load_json(text)
+    except RecursionError:  # "[[[[…" nested thousands deep
+        raise PlanFileError([BundleProblem(path, "(file)", "is nested too deeply to be a FHIR bundle")]) from None
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise PlanFileError([BundleProblem(path, "(file)", f"not valid JSON: {error.msg} ({where})")]) from None

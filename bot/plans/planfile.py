@@ -127,7 +127,11 @@ class _Reader:
         if value is None:
             return None
         node = entry[1]
-        relative = parse_relative(value, self.today)
+        try:
+            relative = parse_relative(value, self.today)
+        except (OverflowError, ValueError):  # "today+3000000d": past the last date there is
+            self.problem(node, field, f"{value!r} is too far from today")
+            return None
         if relative is not None:
             return relative
         try:
@@ -182,6 +186,8 @@ def parse_plan_text(text: str, path: str = "<string>", today: date | None = None
     reader = _Reader(path, today)
     try:
         root = yaml.compose(text)
+    except RecursionError:  # "[[[[…" nested thousands deep
+        raise PlanFileError([Problem(path, 1, "(file)", "is nested too deeply to be a plan file")]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1

@@ -90,12 +90,13 @@ def _looks_like_question(part: str) -> bool:
         words[0] in _QUESTION_WORDS or any(w in ("when", "what", "which", "how", "why", "where") for w in words))
 
 
-def split_parts(text: str, min_words: int = 2, short_words: int = 4) -> list[str]:
+def split_parts(text: str, min_words: int = 2, short_words: int = 4, max_parts: int = 8) -> list[str]:
     """The questions of a message, in order: split at sentence ends, then at "and/also/plus" before a question or
     a comma between two questions, kept only when the right-hand part reads as a question and both sides have
     ``min_words`` words ("the tablets and the injections" stays whole). A statement of more than ``short_words``
     words is context: it joins the part after it (or the one before, at the end), so "My husband had his jab
-    last week. When is the next one?" is one question and "ok thank you. And the blood test, which day?" two."""
+    last week. When is the next one?" is one question and "ok thank you. And the blood test, which day?" two.
+    At most ``max_parts``: each is classified, and a wall of text must not cost every patient's time."""
     text = text.strip()
     spans: list[tuple[int, int]] = []
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -122,6 +123,8 @@ def split_parts(text: str, min_words: int = 2, short_words: int = 4) -> list[str
     if pending is not None:
         merged = merged[:-1] + [(merged[-1][0] if merged else pending, len(text))]
     parts = [text[b:f].strip(" ,") for b, f in merged]
+    if len(parts) > max_parts:  # a wall of text: its questions (the bot answers three), not every clause
+        parts = ([part for part in parts if part.rstrip().endswith("?")] or parts)[:max_parts]
     return parts if len(parts) > 1 else [text]
 
 

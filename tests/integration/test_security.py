@@ -196,6 +196,66 @@ def test_empty_and_internal_messages_get_a_reply_and_the_chat_goes_on(live_stack
     assert "documented schedule" in say(live_stack, "can I switch to tablets?", sender=sender, client_key="k-" + sender)
 
 
+@pytest.mark.parametrize("text", ["/help me", "/thank you", "/greet?", "/stop please"])
+def test_an_intent_name_with_words_after_it_is_read_as_words_and_the_chat_goes_on(live_stack, text):
+    """Red-team pass 3 (F1): "/help me" made Rasa loop ten times, then the chat answered nothing, red flags
+    included."""
+    sender = uuid.uuid4().hex
+    first = say(live_stack, text, sender=sender, client_key="k-" + sender)
+    assert first and first.count("\n") < 4
+    urgent = say(live_stack, "I have chest pain and cannot breathe", sender=sender, client_key="k-" + sender)
+    assert "emergency" in urgent.lower()
+
+
+def test_a_red_flag_typed_after_an_intent_name_gets_urgent_advice_once(live_stack):
+    text = say(live_stack, "/greet I have chest pain")
+    assert "emergency" in text.lower() and text.lower().count("emergency") <= 2
+
+
+def test_deeply_nested_payload_entities_are_not_a_500(live_stack):
+    """Red-team pass 3 (F4): 1,000-deep JSON in a button payload's entities was a RecursionError in Rasa."""
+    deep = "/ask_my_plan{\"x\":" + "[" * 1000 + "]" * 1000 + "}"
+    response = post(live_stack, {"sender": uuid.uuid4().hex, "message": deep, "metadata": {"client_key": "k"}})
+    assert response.status_code == 200 and response.json()
+
+
+def test_a_long_message_of_many_questions_stalls_nobody(live_stack):
+    """Red-team pass 3 (F2): 3,990 characters of plan words and question marks took 5-7 s (every clause was
+    classified) while nobody else got an answer."""
+    words = ["when", "is", "my", "next", "injection", "chest", "dose", "tablets", "weekly", "blood", "and", "?"]
+    wall = " ".join(words[(i * 7) % len(words)] for i in range(900))[:3990]
+    say(live_stack, "hello")
+    started = time.monotonic()
+    say(live_stack, wall)
+    assert time.monotonic() - started < 2.0
+
+
+def test_odd_token_headers_and_secret_headers_are_refused_politely(live_stack, patient):
+    """Red-team pass 3 (F6, F7): a token header with "crit" crashed the identity check; a non-ASCII action-server
+    secret was a 500."""
+    import base64
+    import json
+
+    token = issue_token(patient, minutes=60)
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "crit": ["x"]}).encode()).rstrip(b"=").decode()
+    odd = ".".join([header, *token.split(".")[1:]])
+    text = say(live_stack, "when is my next injection?", patient_token=odd)
+    assert "sign" in text.lower() and "went wrong" not in text.lower()
+    response = requests.post(f"{live_stack.actions_url}/webhook", data=b"{}", timeout=10,
+                             headers={"X-B12-Action-Secret": "\u00e9".encode("latin-1")})
+    assert response.status_code == 401
+
+
+def test_a_reference_typed_with_look_alike_characters_is_another_patients(live_stack, patient):
+    """Red-team pass 3 (F5): a non-breaking hyphen or full-width letters hid the reference, so the signed-in
+    patient's own dates came back as if they were the other patient's."""
+    token = issue_token(patient, minutes=60)
+    fullwidth = "\uff2d\uff32\uff2e-\uff18\uff11\uff10\uff12"  # MRN-8102
+    for text in ("MRN\u20118102 when is my next shot", f"{fullwidth} when is my next shot"):
+        reply = say(live_stack, text, patient_token=token)
+        assert "only" in reply.lower() and "Priya" not in reply, reply
+
+
 def test_a_lone_surrogate_in_the_client_key_is_not_a_500(live_stack):
     response = post(live_stack, None, raw=b'{"sender": "s1", "message": "hi", "metadata": {"client_key": "\\udfff"}}')
     assert response.status_code in (200, 400) and "Traceback" not in response.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 
@@ -347,6 +348,49 @@ def test_concurrent_verification_saves_do_not_fail(store: PlanStore) -> None:
         list(pool.map(save, range(6)))
     state = store.get_verification("race")
     assert state is not None and state.failures % 10 == 4
+
+
+def test_guesses_sent_at_once_check_at_most_the_allowance_of_dates_of_birth(store: PlanStore) -> None:
+    """12 conversations guess one reference's date of birth at the same moment (the red-team's race): no more
+    than REFERENCE_MAX_FAILURES dates of birth are ever compared, and the rest are refused as locked."""
+    from bot.identity import Verifier
+
+    store.import_planfile(make_planfile())
+
+    checked = []
+
+    class SlowLookups:  # a busy database: the patient lookup takes a while, so the guesses overlap
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def patient(self, reference):
+            checked.append(reference)  # this guess's date of birth is about to be compared
+            time.sleep(0.05)
+            return store.patient(reference)
+
+    verifier = Verifier(SlowLookups())
+    barrier = threading.Barrier(12)
+
+    def guess(n: int) -> str:
+        barrier.wait()
+        return verifier.attempt(f"race-{n}", "MRN-2001", f"{n + 1:02d}/01/1950", client=f"address-{n}").reason
+
+    with ThreadPoolExecutor(12) as pool:
+        reasons = list(pool.map(guess, range(12)))
+    assert reasons.count("mismatch") + reasons.count("locked") == 12
+    assert len(checked) <= Verifier.REFERENCE_MAX_FAILURES
+    assert verifier.attempt("late", "MRN-2001", "28/02/1959", client="elsewhere").reason == "locked"
+
+
+def test_a_right_date_of_birth_does_not_use_up_the_references_allowance(store: PlanStore) -> None:
+    from bot.identity import Verifier
+
+    store.import_planfile(make_planfile())
+    verifier = Verifier(store)
+    for n in range(Verifier.REFERENCE_MAX_FAILURES - 1):
+        assert verifier.attempt(f"c-{n}", "MRN-2001", "01/01/1950", client=f"a-{n}").reason == "mismatch"
+    assert verifier.attempt("right", "MRN-2001", "28/02/1959", client="b").reason == "ok"
+    assert verifier.attempt("right-2", "MRN-2001", "28/02/1959", client="c").reason == "ok"
 
 
 # --- files and directories ---------------------------------------------------------------------------

@@ -76,6 +76,10 @@ class FakeStore:
             row["locked_until"] = now + lock_for
         return self.limit_locked_until(key, now)
 
+    def forget_failure(self, key):
+        if key in self.limits and self.limits[key]["failures"] > 0:
+            self.limits[key]["failures"] -= 1
+
 
 class Clock:
     def __init__(self, now: datetime) -> None:

@@ -29,3 +29,37 @@ def test_valid_action_response_passes():
 def test_invalid_action_response_is_still_rejected(response):
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         RemoteAction("action_answer_plan", None)._validate_action_result(response)
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("/help", "/help"),  # a button
+    ("/ask_side_effects@1.0 my throat is closing", "/ask_side_effects@1.0 my throat is closing"),
+    ('/ask_my_plan{"patient_reference": "MRN-1"}', '/ask_my_plan{"patient_reference": "MRN-1"}'),
+    ("/help me", "help me"),  # Rasa would read an intent named "help me" and loop (red-team pass 3, F1)
+    ("/greet I have chest pain", "greet I have chest pain"),
+    ("/greet?", "greet?"),
+    ("/action_listen", "action_listen"),
+    ("/ask_my_plan{not json}", "ask_my_plan{not json}"),
+    ("MRN\u20111002 when is my next shot", "MRN-1002 when is my next shot"),  # a non-breaking hyphen (F5)
+])
+def test_the_channel_reads_only_real_payloads_as_payloads(typed, read):
+    from rasa_ext.channels import prepared
+
+    assert prepared(typed) == read
+
+
+def test_deeply_nested_payload_entities_are_read_as_words():
+    from rasa_ext.channels import prepared
+
+    deep = '/ask_my_plan{"x":' + "[" * 1000 + "]" * 1000 + "}"
+    assert not prepared(deep).startswith("/")
+
+
+def test_a_plan_file_nested_too_deeply_or_dated_too_far_is_a_named_problem():
+    from bot.plans.planfile import PlanFileError, parse_plan_text
+
+    with pytest.raises(PlanFileError, match="nested too deeply"):
+        parse_plan_text("[" * 100_000)
+    far = "patient: {reference: MRN-1, name: A B, date_of_birth: 1970-01-01}\nplan:\n  documented_on: today+3000000d\n"
+    with pytest.raises(PlanFileError, match="too far from today"):
+        parse_plan_text(far)
