@@ -72,6 +72,13 @@ class IdentityQueries:
         except IntegrityError:  # another replica created the row first: count on it
             return self._count_attempt(key, now, window, max_attempts, failed, max_failures, lock_for)
 
+    def forget_failure(self, key: str) -> None:
+        """Take back one failure counted on `key` (a guess counted before it was checked turned out right)."""
+        with self._write.begin() as session:
+            row = session.get(AttemptLimitRow, key, with_for_update=True)
+            if row is not None and row.failures > 0:
+                row.failures -= 1
+
     def _count_attempt(self, key, now, window, max_attempts, failed, max_failures, lock_for) -> datetime | None:
         with self._write.begin() as session:
             row = session.get(AttemptLimitRow, key, with_for_update=True)
