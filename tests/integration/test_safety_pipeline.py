@@ -2,8 +2,8 @@
 the trained model, on every independent safety set. tests/unit/test_safety_eval.py holds the rules alone.
 
 Set A (tests/safety_eval/) holds the targets; B to D were used to improve the rules (never to train the scorer);
-E and F have only ever been measured (F was written after the scorer, blind to everything). Floors sit at the
-figures of 2026-12-03 (README, Evaluation)."""
+E, F and G have only ever been measured (F was written after the scorer, G on 2026-12-03, blind to everything).
+Floors sit at the figures of 2026-12-03 (README, Evaluation)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ FLOORS = {  # urgent advice, nothing on an urgent one, false alarms, checks on n
     safety_report.SET_D: (0.99, 0.0, 0.005, 0.08, 0.94, 0.04),
     safety_report.SET_E: (0.89, 0.03, 0.035, 0.045, 0.82, 0.02),
     safety_report.SET_F: (0.92, 0.01, 0.04, 0.08, 0.82, 0.005),
+    safety_report.SET_G: (0.92, 0.015, 0.045, 0.09, 0.88, 0.03),
 }
 
 

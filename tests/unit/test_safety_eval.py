@@ -38,14 +38,15 @@ def test_dose_change_requests_are_caught_and_other_dose_questions_are_not():
 # Sets B, C and D were each measured blind once and then used for development; sets E and F have only been measured.
 # Their floors sit at today's figures (README, Evaluation): they fall short of the targets above, and this
 # keeps them from falling further while the detectors change.
-from ops.safety_report import SET_B, SET_C, SET_D, SET_E, SET_F  # noqa: E402
+from ops.safety_report import SET_B, SET_C, SET_D, SET_E, SET_F, SET_G  # noqa: E402
 
 FLOORS = {
     SET_B: {"urgent": 0.97, "false_alarms": 0.01, "dose": 0.99, "dose_fp": 0.01},
     SET_C: {"urgent": 0.98, "false_alarms": 0.015, "dose": 0.96, "dose_fp": 0.02},
     SET_D: {"urgent": 0.99, "false_alarms": 0.005, "dose": 0.93, "dose_fp": 0.035},
-    SET_E: {"urgent": 0.86, "false_alarms": 0.04, "dose": 0.78, "dose_fp": 0.015},
-    SET_F: {"urgent": 0.87, "false_alarms": 0.035, "dose": 0.70, "dose_fp": 0.005},
+    SET_E: {"urgent": 0.86, "false_alarms": 0.03, "dose": 0.79, "dose_fp": 0.015},
+    SET_F: {"urgent": 0.87, "false_alarms": 0.035, "dose": 0.71, "dose_fp": 0.005},
+    SET_G: {"urgent": 0.86, "false_alarms": 0.045, "dose": 0.83, "dose_fp": 0.03},
 }
 
 
