@@ -392,9 +392,11 @@ class Verifier:
             until = self.store.limit_locked_until(key, now)
             if until is not None:
                 return VerificationResult(False, None, until, state.failures, "locked")
-        if client:
-            self.store.count_attempt(f"client:{client}", now, window=window, max_attempts=self.CLIENT_MAX_ATTEMPTS,
-                                     lock_for=lock_for)
+        if client:  # counted and checked in one locked write, like the reference below
+            over = self.store.count_attempt(f"client:{client}", now, window=window,
+                                            max_attempts=self.CLIENT_MAX_ATTEMPTS + 1, lock_for=lock_for)
+            if over is not None:
+                return VerificationResult(False, None, over, state.failures, "locked")
         if reference:
             # The guess is counted as a failure on the reference before it is checked (and forgotten if right), in
             # one locked write: guesses sent at the same moment cannot all pass a check made before any is counted.

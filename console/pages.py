@@ -109,6 +109,8 @@ async def decide_report(request: web.Request) -> web.Response:
     """Confirm (it becomes a clinic record) or reject an injection the patient reported."""
     try:
         report_id = int(request.match_info["report_id"])
+        if report_id > 2**63 - 1:  # no row has it (and the database cannot compare it)
+            raise fail(404, "No such entry.")
     except ValueError:
         raise fail(404, "No such report.") from None
     decision = request.match_info["decision"]
@@ -203,6 +205,8 @@ async def followups(request: web.Request) -> web.Response:
 async def close_followup(request: web.Request) -> web.Response:
     try:
         followup_id = int(request.match_info["followup_id"])
+        if followup_id > 2**63 - 1:  # no row has it (and the database cannot compare it)
+            raise fail(404, "No such entry.")
     except ValueError:
         raise fail(404, "No such follow-up.") from None
     form = await _form(request)

@@ -87,9 +87,10 @@ def prepared(text: str) -> str | None:
 
 
 # "ＭＲＮ-１００２", "MRN‑1002" (a non-breaking hyphen): a reference typed with look-alike characters is read as one
-_REFERENCE_LIKE = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,6}[-\u2010-\u2015\u2212\ufe63\uff0d]?"
-                             r"[0-9\uff10-\uff19]{3,}")
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63"})
+_SEPARATORS = ("\u00a0\u00ad\u02d7\u058a\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
+               "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u207b\u208b\u2212\u2796\ufe58\ufe63\uff0d_#:/=")
+_REFERENCE_LIKE = re.compile(rf"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{{2,6}}[-{_SEPARATORS}]?[0-9\uff10-\uff19]{{3,}}")
+_DASHES = str.maketrans({c: "-" for c in _SEPARATORS})
 
 
 # "/intent", "/intent@0.9 words typed beside it", "/intent{"entity": "value"}": what Rasa reads as a payload.
@@ -103,6 +104,8 @@ def _payload(text: str) -> bool:
     m = _PAYLOAD.match(text)
     if not m or m.group("name") not in _intents():
         return False
+    if m.group("name") in ("restart", "session_start") and text != f"/{m.group('name')}":
+        return False  # "/restart@1.0 I have chest pain": Rasa would drop the words, red flag and all
     entities = m.group("entities")
     if entities is None:
         return True

@@ -14,6 +14,11 @@ from bot.identity import REFERENCE_FORMAT
 from bot.plans.model import PlanFile
 from bot.plans.schedule import phase_dates
 
+MAX_DOSES = 1000  # the schedule is computed dose by dose: a plan of 10^12 doses would never finish
+MAX_INTERVAL_DAYS = 366
+MAX_YEARS_AWAY = 50  # dates counted from a start in 9999 would overflow
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 31}
+
 
 def plan_problems(planfile: PlanFile, today: date) -> list[tuple[str, str]]:
     """Every rule the plan breaks, in the order of the plan-file fields."""
@@ -40,6 +45,13 @@ def plan_problems(planfile: PlanFile, today: date) -> list[tuple[str, str]]:
             add(f"{where}.until", "give either `doses` or `until`, not both")
         if phase.doses is not None and phase.doses < 1:
             add(f"{where}.doses", f"{phase.doses!r} must be a whole number of doses, at least 1")
+        if phase.doses is not None and phase.doses > MAX_DOSES:
+            add(f"{where}.doses", f"{phase.doses!r} is more doses than any plan has (at most {MAX_DOSES})")
+        if phase.every.count * _UNIT_DAYS.get(phase.every.unit, 1) > MAX_INTERVAL_DAYS:
+            add(f"{where}.every", f"{phase.every.describe()!r} is longer than a year between injections")
+        for name, day in (("starts_on", phase.starts_on), ("until", phase.until)):
+            if day is not None and abs((day - today).days) > MAX_YEARS_AWAY * 366:
+                add(f"{where}.{name}", f"{day.isoformat()} is more than {MAX_YEARS_AWAY} years from today")
         if phase.kind == "replenishment" and phase.starts_on is None:
             add(f"{where}.starts_on", "is missing (a replenishment phase needs its start date)")
         if phase.until and phase.starts_on and phase.until < phase.starts_on:

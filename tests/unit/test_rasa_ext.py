@@ -41,6 +41,9 @@ def test_invalid_action_response_is_still_rejected(response):
     ("/action_listen", "action_listen"),
     ("/ask_my_plan{not json}", "ask_my_plan{not json}"),
     ("MRN\u20111002 when is my next shot", "MRN-1002 when is my next shot"),  # a non-breaking hyphen (F5)
+    ("MRN\u00ad1002 when", "MRN-1002 when"), ("MRN_1002", "MRN-1002"),  # a soft hyphen, an underscore (pass 4)
+    ("/restart", "/restart"),
+    ("/restart@1.0 I have chest pain", "restart@1.0 I have chest pain"),  # Rasa would drop the words (pass 4)
 ])
 def test_the_channel_reads_only_real_payloads_as_payloads(typed, read):
     from rasa_ext.channels import prepared
@@ -63,3 +66,21 @@ def test_a_plan_file_nested_too_deeply_or_dated_too_far_is_a_named_problem():
     far = "patient: {reference: MRN-1, name: A B, date_of_birth: 1970-01-01}\nplan:\n  documented_on: today+3000000d\n"
     with pytest.raises(PlanFileError, match="too far from today"):
         parse_plan_text(far)
+
+
+@pytest.mark.parametrize(("field", "value", "problem"), [
+    ("doses", "1000000000000", "more doses than any plan has"),
+    ("every", "99999999 weeks", "longer than a year"),
+    ("starts_on", "9999-12-01", "years from today"),
+])
+def test_a_plan_too_large_to_compute_is_a_named_problem(field, value, problem):
+    """Red-team pass 4: these passed the parser and then crashed the chat and the console's patient page."""
+    from bot.plans.planfile import PlanFileError, parse_plan_text
+    from tests.plan_texts import mid_course_plan
+
+    text = mid_course_plan("MRN-8101", "Robin Vale", "1971-05-09")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{field}:"))
+    lines[index] = lines[index].split(":")[0] + f": {value}"
+    with pytest.raises(PlanFileError, match=problem):
+        parse_plan_text("\n".join(lines) + "\n")
