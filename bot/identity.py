@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ import jwt
 from bot.dates import parse_date_of_birth
 from bot.paths import VAR
 from bot.plans.model import Patient, VerificationState
+from bot.references import normalise_reference
 
 SECRET_ENV = "B12_TOKEN_SECRET"
 SECRET_FILE = VAR / "token_secret"
@@ -185,58 +185,6 @@ def conversation_key(sender_id: str, client_key: str | None) -> str | None:
         return None
     material = f"{sender_id}\x00{client_key}".encode()
     return hashlib.sha256(material).hexdigest()
-
-
-# One reference format for the whole clinic, checked at import (bot/plans/rules.py) so that every
-# reference the importer accepts is one the chat can read back: letters, a dash, digits ("MRN-1042").
-REFERENCE_FORMAT = re.compile(r"[A-Z]{2,6}-\d{2,12}")
-REFERENCE_PREFIXES_ENV = "B12_REFERENCE_PREFIXES"
-DEFAULT_PREFIX = "MRN"
-# The staff flow runner's test patients (staff/flows) are always recognised.
-_TEST_PREFIX = "FLOW"
-
-
-def reference_prefixes() -> tuple[str, ...]:
-    """Prefixes recognised anywhere in a sentence ("MRN-1005 here, when is my next injection?"): the
-    clinic's (B12_REFERENCE_PREFIXES, comma-separated; default MRN) and the flow runner's FLOW."""
-    configured = [p.strip().upper() for p in os.environ.get(REFERENCE_PREFIXES_ENV, "").split(",") if p.strip()]
-    return tuple(dict.fromkeys([*(configured or [DEFAULT_PREFIX]), _TEST_PREFIX]))
-
-
-def is_reference(text: str) -> bool:
-    return bool(REFERENCE_FORMAT.fullmatch(text or ""))
-
-
-_ANYWHERE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,6})\s*(?:[-_#:.]|\s|no\.?|number|num)*\s*(\d{2,12})\b")
-_INTRODUCED = re.compile(
-    r"\b(?:ref|reference|number|id|code)\b(?:\s+(?:is|was|=))?\s*[:#]?\s*"
-    r"(?:(?!(?:is|was)\b)([a-z]{2,6})\s*[-_ ]?\s*)?(\d{2,12})\b",
-    re.IGNORECASE,
-)
-_WHOLE_PREFIXED = re.compile(r"^\s*([a-z]{2,6})\s*[-_ #]?\s*(\d{2,12})\s*\.?\s*$", re.IGNORECASE)
-_WHOLE_DIGITS = re.compile(r"^\s*#?\s*(\d{3,12})\s*\.?\s*$")
-
-
-def normalise_reference(text: str) -> str | None:
-    """The clinic reference in its stored form ("MRN-1042"), or None.
-
-    "mrn 1042", "MRN1042", "my ref is mrn-1042", "MRN#1042", "MRN-1005 here, when is my next injection?"
-    -> "MRN-1042" / "MRN-1005": a known prefix (reference_prefixes()) counts anywhere in the message. Other
-    prefixes and bare numbers count only as the whole message ("ABC 77", "1042" -> "MRN-1042") or when
-    introduced as the reference ("my reference is ABC-1234", "my ref is 1042"), so that a year of birth,
-    "covid-19" or a dose in a sentence is never read as a reference.
-    """
-    if not text or not isinstance(text, str):
-        return None
-    known = reference_prefixes()
-    for m in _ANYWHERE.finditer(text):
-        if m.group(1).upper() in known:
-            return f"{m.group(1).upper()}-{m.group(2)}"
-    if m := (_WHOLE_PREFIXED.match(text) or _INTRODUCED.search(text)):
-        return f"{(m.group(1) or known[0]).upper()}-{m.group(2)}"
-    if m := _WHOLE_DIGITS.match(text):
-        return f"{known[0]}-{m.group(1)}"
-    return None
 
 
 # --------------------------------------------------------------------------------------------- verification

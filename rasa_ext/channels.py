@@ -7,6 +7,9 @@ subclasses keep Rasa's URLs and events and add, before a message reaches the bot
 
 - shape checks: a JSON object with a string `sender` and `message`, object `metadata` (400 otherwise);
 - a size limit: a message over B12_MAX_MESSAGE_CHARS (default 4,000) gets a polite reply and is not processed;
+- a budget per client address of characters being read at once (rasa_ext/budget.py): one client sending many
+  long messages at once gets "send it again" for those that do not fit, instead of holding everyone up;
+- references typed in look-alike characters are written plainly (bot/references.py), before the NLU;
 - metadata reduced to what the bot uses (`patient_token`, `client_key`, `b12_today`), strings only, plus the
   server's own `b12_client` (a keyed hash of the caller's address, for the verification rate limit) that a
   caller cannot set;
@@ -24,7 +27,6 @@ import json
 import logging
 import os
 import re
-import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,6 +39,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.references import latin_references
+from rasa_ext.budget import InFlight
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = int(os.environ.get("B12_MAX_MESSAGE_CHARS", "4000"))
@@ -46,8 +51,15 @@ TOO_LONG = ("That message is too long for me to read. Please ask your question i
             f"(up to {MAX_MESSAGE_CHARS:,} characters).")
 NOT_YOURS = "This chat belongs to another browser. Please reload the page to start a new chat."
 EMPTY = "Please type your question, and I'll do my best to answer it."
+BUSY = ("I'm still reading your earlier messages. Please send this one again once I've answered them.")
 LONG_RUN = 60  # characters without a space: longer runs are broken up (the tokenizer's cost grows with their square)
 _RUN = re.compile(rf"\S{{{LONG_RUN + 1},}}")
+
+
+@functools.cache
+def budget() -> InFlight:
+    """Characters being read per client address, shared by both channels (rasa_ext/budget.py)."""
+    return InFlight()
 
 
 @functools.cache
@@ -79,18 +91,11 @@ def prepared(text: str) -> str | None:
         return None
     if stripped.startswith("/") and not _payload(stripped):
         stripped = stripped.lstrip("/ ")
-    stripped = _REFERENCE_LIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)).translate(_DASHES), stripped)
+    stripped = latin_references(stripped)  # "ＭＲＮ-１００２", "МRN‑1002" (Cyrillic М) → "MRN-1002"
     if _RUN.search(stripped):
         stripped = _RUN.sub(lambda m: " ".join(m.group(0)[i:i + LONG_RUN]
                                                for i in range(0, len(m.group(0)), LONG_RUN)), stripped)
     return stripped or None
-
-
-# "ＭＲＮ-１００２", "MRN‑1002" (a non-breaking hyphen): a reference typed with look-alike characters is read as one
-_SEPARATORS = ("\u00a0\u00ad\u02d7\u058a\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
-               "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u207b\u208b\u2212\u2796\ufe58\ufe63\uff0d_#:/=")
-_REFERENCE_LIKE = re.compile(rf"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{{2,6}}[-{_SEPARATORS}]?[0-9\uff10-\uff19]{{3,}}")
-_DASHES = str.maketrans({c: "-" for c in _SEPARATORS})
 
 
 # "/intent", "/intent@0.9 words typed beside it", "/intent{"entity": "value"}": what Rasa reads as a payload.
@@ -235,7 +240,11 @@ class B12RestInput(RestInput):
                 return response.json({"error": "this conversation belongs to another client"}, status=403)
             metadata["client_key_hash"] = key_hash(metadata.get("client_key"))
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+            with budget().reading(_address(request), len(text)) as fits:
+                if not fits:
+                    return response.json([{"recipient_id": sender, "text": BUSY}], status=429)
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                 metadata=metadata))
             return response.json(collector.messages)
 
         return webhook
@@ -277,7 +286,7 @@ class B12SocketIOInput(SocketIOInput):
             addresses.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Any = None) -> None:  # no argument: a new session
+        async def session_request(sid: str, data: Any = None, *_more: Any) -> None:  # no argument: a new session
             asked = data.get("session_id") if isinstance(data, dict) else None
             session_id = asked if isinstance(asked, str) and _SENDER.match(asked) else uuid.uuid4().hex
             bound[sid] = session_id
@@ -286,7 +295,7 @@ class B12SocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_more: Any) -> None:  # odd arguments: ignored
             session_id = bound.get(sid)
             if session_id is None or not isinstance(data, dict):
                 return  # no session_request first: nothing to answer into
@@ -319,6 +328,11 @@ class B12SocketIOInput(SocketIOInput):
                 proven.add(sid)
             metadata["client_key_hash"] = key_hash(metadata.get("client_key"))
             output = SocketIOOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
+            with budget().reading(addresses.get(sid), len(text)) as fits:
+                if not fits:
+                    await sio.emit(self.bot_message_evt, {"text": BUSY}, room=sid)
+                    return
+                await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(),
+                                                 metadata=metadata))
 
         return webhook

@@ -9,6 +9,7 @@ question when the NLU is unsure. Pure domain rules decide; the store is the only
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.conversation import Audit, Button, Context, Reply, Turn, clear_yes, looks_like_report, says_yes, split_payload
 from bot.errors import StoreUnavailable
@@ -26,6 +27,7 @@ from bot.questions import (
     with_text,
 )
 from bot.reading import asks_care_team, asks_dose_amount, asks_if_urgent, part_guess
+from bot.references import named_references
 from bot.safety import Screen, dose_rule_wins
 from bot.safety import screen as screen_text
 from bot.safety.scores import earns_check
@@ -58,6 +60,7 @@ _STATIC = {
 def respond(turn: Turn, store, verifier: Verifier | None = None) -> Reply:
     """What the bot says to `turn`, the conversation's new context and the audit lines (written here)."""
     verifier = verifier or Verifier(store)
+    turn = _with_named_references(turn)
     ctx = Context.load(turn.context)
     ctx.turn += 1
     reply = Reply()
@@ -66,6 +69,15 @@ def respond(turn: Turn, store, verifier: Verifier | None = None) -> Reply:
     for audit in reply.audits:
         store.add_audit(audit.intent, audit.action, reference=audit.reference, plan_version_id=audit.plan_version_id)
     return reply
+
+
+def _with_named_references(turn: Turn) -> Turn:
+    """The references the words name ("her number is 1002") beside those the NLU's entity pattern found."""
+    named = named_references(turn.text or "")
+    found = turn.entities.get("patient_reference", ())
+    if not set(named) - set(found):
+        return turn
+    return replace(turn, entities={**turn.entities, "patient_reference": tuple(dict.fromkeys((*found, *named)))})
 
 
 def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) -> None:

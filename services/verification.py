@@ -10,7 +10,8 @@ import re
 
 from bot.conversation import Context, Reply, Turn
 from bot.dates import parse_date_of_birth
-from bot.identity import Identity, Verifier, normalise_reference
+from bot.identity import Identity, Verifier
+from bot.references import normalise_reference
 from bot.wording import chat as words
 
 _STOP = re.compile(r"^\W*(?:stop|cancel|never ?mind|nevermind|nvm|forget it|quit|exit|no thanks?|leave it|"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.identity import REFERENCE_FORMAT
 from bot.plans.model import PlanFile
 from bot.plans.schedule import phase_dates
+from bot.references import REFERENCE_FORMAT
 
 MAX_DOSES = 1000  # the schedule is computed dose by dose: a plan of 10^12 doses would never finish
 MAX_INTERVAL_DAYS = 366

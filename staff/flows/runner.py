@@ -233,7 +233,7 @@ def unique_reference(reference: str) -> str:
     """A reference in the flow test namespace: never a real patient's, never another flow's.
 
     FLOW-<last 4 digits of the fixture's reference><8 random digits>, e.g. MRN-1042 -> FLOW-104238150927.
-    It must survive `bot.identity.normalise_reference` unchanged, because flows that verify in chat
+    It must survive `bot.references.normalise_reference` unchanged, because flows that verify in chat
     type it: a form like "MRN-1042-FLOW-x" would be read as MRN-1042, a real patient.
     """
     digits = "".join(ch for ch in reference if ch.isdigit())[-4:].rjust(4, "0")

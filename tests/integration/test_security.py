@@ -166,6 +166,41 @@ def test_a_client_without_a_key_never_joins_an_existing_session(live_stack, pati
     assert attacker_got and all("Priya" not in text and "serum B12" not in text for text in attacker_got)
 
 
+async def _odd_socket_events(rasa_url: str) -> list[str]:
+    client, got, session = socketio.AsyncClient(), [], {}
+    client.on("bot_uttered", lambda data: got.append(data.get("text", "")))
+    client.on("session_confirm", lambda data: session.__setitem__("id", data))  # the latest
+    await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
+    for event, args in [("session_request", ()), ("session_request", ([1, 2],)), ("session_request", ("x", "y")),
+                        ("user_uttered", ()), ("user_uttered", ("text",)), ("user_uttered", ({}, {}, {})),
+                        ("user_uttered", (b"\x00\xff",)), ("no_such_event", ({"a": 1},)),
+                        ("user_uttered", ({"message": {"nested": True}},))]:
+        await client.emit(event, args[0] if len(args) == 1 else args) if args else await client.emit(event)
+    await asyncio.sleep(0.5)
+    await client.emit("session_request", {"session_id": None})
+    await asyncio.sleep(0.5)
+    await client.emit("user_uttered", {"message": "can I switch to tablets?", "session_id": session.get("id"),
+                                       "customData": {"client_key": "odd-events"}})
+    for _ in range(50):
+        if got:
+            break
+        await asyncio.sleep(0.1)
+    await client.disconnect()
+    return got
+
+
+def test_odd_socket_io_events_are_ignored_without_a_traceback(live_stack):
+    """Red-team pass 4: a user_uttered or session_request without data or with extra arguments logged a traceback."""
+    log = live_stack.server("rasa").log_path
+    before = log.stat().st_size
+    with ThreadPoolExecutor(1) as pool:
+        got = pool.submit(asyncio.run, _odd_socket_events(live_stack.rasa_url)).result()
+    assert any("documented schedule" in text for text in got), got  # the chat still works afterwards
+    with log.open("rb") as handle:
+        handle.seek(before)
+        assert b"Traceback" not in handle.read()
+
+
 # --- 5. size and shape of what is sent ---------------------------------------------------------------------
 
 
@@ -193,6 +228,13 @@ def test_empty_and_internal_messages_get_a_reply_and_the_chat_goes_on(live_stack
     sender = uuid.uuid4().hex
     first = say(live_stack, text, sender=sender, client_key="k-" + sender)
     assert first and first.count("\n") < 4
+    assert "documented schedule" in say(live_stack, "can I switch to tablets?", sender=sender, client_key="k-" + sender)
+
+
+def test_a_restart_gets_a_reply_and_the_chat_goes_on(live_stack):
+    """Red-team pass 4: "/restart" started the chat afresh without a word, so the patient did not know."""
+    sender = uuid.uuid4().hex
+    assert "afresh" in say(live_stack, "/restart", sender=sender, client_key="k-" + sender)
     assert "documented schedule" in say(live_stack, "can I switch to tablets?", sender=sender, client_key="k-" + sender)
 
 
@@ -254,6 +296,42 @@ def test_a_reference_typed_with_look_alike_characters_is_another_patients(live_s
     for text in ("MRN\u20118102 when is my next shot", f"{fullwidth} when is my next shot"):
         reply = say(live_stack, text, patient_token=token)
         assert "only" in reply.lower() and "Priya" not in reply, reply
+
+
+def test_a_reference_as_bare_digits_or_cyrillic_letters_is_another_patients(live_stack, patient):
+    """Red-team pass 4: "her number is 8102" or a Cyrillic М in MRN-8102 gave the signed-in patient's own dates,
+    as if they were the other patient's."""
+    token = issue_token(patient, minutes=60)
+    for text in ("her number is 8102, when is her next shot", "\u041cRN-8102 when is my next shot",
+                 "my mum's patient no. 8102 - next injection?", "\u041crn 8102 next jab"):
+        reply = say(live_stack, text, patient_token=token)
+        assert "only" in reply.lower() and "Priya" not in reply, (text, reply)
+    assert "Priya" in say(live_stack, "my number is 8101, when is my next shot", patient_token=token)
+
+
+def test_many_long_messages_at_once_from_one_client_stall_nobody(live_stack):
+    """Red-team pass 4: 8 messages of 4,000 characters sent at once from one address kept everyone else waiting
+    about 10 s. What does not fit the client's budget is refused at once with a polite "send it again"."""
+    wall = ("I have a question about my injections and the blood tests and whether the tablets would do the same "
+            "job as the weekly ones, because my sister said so. ") * 27
+    wall = wall[:3990]
+
+    def long_one(_):
+        return post(live_stack, {"sender": uuid.uuid4().hex, "message": wall, "metadata": {"client_key": "k"}})
+
+    say(live_stack, "hello")
+    with ThreadPoolExecutor(8) as pool:
+        sent = [pool.submit(long_one, n) for n in range(8)]
+        time.sleep(0.3)
+        started = time.monotonic()
+        bystander = say(live_stack, "can I switch to tablets?")
+        waited = time.monotonic() - started
+        answers = [future.result() for future in sent]
+    assert "documented schedule" in bystander and waited < 4.0, waited
+    refused = [a for a in answers if a.status_code == 429]
+    assert len(refused) >= 4 and all("send this one again" in a.json()[0]["text"] for a in refused)
+    assert all(a.status_code in (200, 429) for a in answers) and any(a.status_code == 200 for a in answers)
+    assert "documented schedule" in say(live_stack, "can I switch to tablets?")  # the budget was given back
 
 
 def test_a_lone_surrogate_in_the_client_key_is_not_a_500(live_stack):

@@ -44,6 +44,7 @@ def test_invalid_action_response_is_still_rejected(response):
     ("MRN\u00ad1002 when", "MRN-1002 when"), ("MRN_1002", "MRN-1002"),  # a soft hyphen, an underscore (pass 4)
     ("/restart", "/restart"),
     ("/restart@1.0 I have chest pain", "restart@1.0 I have chest pain"),  # Rasa would drop the words (pass 4)
+    ("\u041cRN-1002 when is her next one", "MRN-1002 when is her next one"),  # a Cyrillic М (pass 4)
 ])
 def test_the_channel_reads_only_real_payloads_as_payloads(typed, read):
     from rasa_ext.channels import prepared
@@ -84,3 +85,38 @@ def test_a_plan_too_large_to_compute_is_a_named_problem(field, value, problem):
     lines[index] = lines[index].split(":")[0] + f": {value}"
     with pytest.raises(PlanFileError, match=problem):
         parse_plan_text("\n".join(lines) + "\n")
+
+
+def test_a_clients_budget_fits_one_long_message_and_short_ones_beside_it():
+    from rasa_ext.budget import InFlight
+
+    budget = InFlight(6000)
+    assert budget.take("a", 4000)
+    assert not budget.take("a", 4000)  # a second long one while the first is read
+    assert budget.take("a", 40) and budget.take("b", 4000)  # a short one beside it; another client
+    budget.release("a", 4000)
+    assert budget.take("a", 4000)
+    budget.release("a", 4000)
+    budget.release("a", 40)
+    assert budget.take("a", 9000)  # alone, even a message over the budget is read
+
+
+def test_the_budget_is_released_however_the_reading_ends():
+    from rasa_ext.budget import InFlight
+
+    budget = InFlight(100)
+    with pytest.raises(RuntimeError), budget.reading("a", 90) as fits:
+        assert fits
+        raise RuntimeError
+    with budget.reading("a", 90) as fits, budget.reading("a", 90) as second:
+        assert fits and not second
+    assert budget.take("a", 90)
+
+
+def test_no_budget_when_turned_off_or_the_address_is_unknown(monkeypatch):
+    from rasa_ext.budget import InFlight
+
+    monkeypatch.setenv("B12_CLIENT_BUDGET_CHARS", "0")
+    off = InFlight()
+    assert off.take("a", 4000) and off.take("a", 4000)
+    assert InFlight(100).take(None, 90) and InFlight(100).take("", 90)
