@@ -114,6 +114,7 @@ class Context:
     term: str | None = None  # the glossary word last explained ("when does mine start?" after "maintenance")
     urgent_turn: int = -1  # when urgent-care advice was last given
     date_index: int = 0  # which upcoming injection the last answer named (0 = the next one)
+    history_index: int = 0  # which given injection the last answer named (0 = the last one, 1 = the one before)
     offer: str | None = None  # follow-up kind offered to the care team
     offer_turn: int = -1
     check: str | None = None  # red-flag category of a check question asked

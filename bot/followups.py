@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.knowledge import term_for
 from bot.reading import TERM_PLAN
 from bot.vocabulary import GENERAL_INTENTS, PLAN_INTENTS
 
@@ -26,17 +27,30 @@ _LAST_ONE = re.compile(r"^\W*(?:and |so |ok )?(?:the |my )?(?:last|final)(?: one
 _HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)
 # after a glossary word: "so how long is mine?", "and when's mine", "am I having that one?", "do I have that?"
 _MINE = re.compile(r"\b(?:mine|hers|his|theirs|for me|for (?:her|him)|am i (?:having|getting|on)|do i (?:have|get)|"
-                   r"(?:is|does) (?:she|he) (?:have|get|having|getting)|my (?:one|ones))\b|^\W*(?:and |so )?"
+                   r"(?:is|does) (?:she|he) (?:have|get|having|getting)|my (?:one|ones)|"
+                   r"(?:doing|testing|checking|running|"
+                   r"taking) (?:\w+ )?(?:on|for|from) (?:me|her|him|mine))\b|^\W*(?:and |so )?"
                    r"(?:how long|when)\b", re.IGNORECASE)
-_ONE_BEFORE = re.compile(r"\b(?:the )?one before(?: that)?\b", re.IGNORECASE)
+_ONE_BEFORE = re.compile(r"\b(?:the )?one before(?: that)?\b|^\W*(?:and |so |ok |what about )?(?:the (?:jab |shot |"
+                         r"injection |dose )?)?before (?:that|then|it|this one)(?: one)?\W*$", re.IGNORECASE)
+# "out of how many?" after "you have had 5 so far": the count planned
+_OUT_OF = re.compile(r"^\W*(?:and |so |ok )?(?:out of|from) how many(?: (?:then|altogether|in total|is that))?\W*$|"
+                     r"^\W*(?:and |so )?how many (?:altogether|in total|all together)\W*$", re.IGNORECASE)
+# "and mine?" after a general answer: the same question about their own plan
+_AND_MINE = re.compile(r"^\W*(?:and |so |ok |but )?(?:what about |how about )?(?:mine|hers|his|for me|for her|"
+                       r"for him|my own|in my case|me)(?: then)?\W*$", re.IGNORECASE)
+_OWN_COUNTERPART = {"ask_typical_starting_dose": "ask_my_product", "ask_product_difference": "ask_my_product",
+                    "ask_monitoring_labs": "ask_next_lab_check", "ask_weekly_meaning": "ask_weekly_duration",
+                    "ask_injection_vs_tablet": "ask_my_product", "ask_recovery_time": "ask_my_plan"}
 _WHY = re.compile(r"^\W*(?:why|how come|why is that|why so|why\s+that|why not|but why|why's that)\W*$|"
                   r"^\W*(?:but |and |so )?why (?:don'?t|do not|can'?t|cannot|won'?t|isn'?t|aren'?t|is there no|not) "
-                  r"(?:you|it|there|i|they)(?: \w+){0,3}\W*$|"
+                  r"(?:you|it|there|i|they)(?: \w+){0,6}\W*$|"
                   r"^\W*(?:but |and |so )?why (?:no|not an?|is there no|isn'?t there an?|haven'?t i got an?) "
                   r"(?:\w+ )?(?:date|day|end date|end|answer)\W*$", re.IGNORECASE)
 _MORE = re.compile(r"\b(?:tell me more|more (?:info|information|detail|details)|go on|explain more|"
                    r"can you explain|what else)\b", re.IGNORECASE)
-_HOW_LONG = re.compile(r"^\W*(?:so |and )?how long(?: for| then| is that)?\W*$", re.IGNORECASE)
+_HOW_LONG = re.compile(r"^\W*(?:so |and |ok )?how long(?: for| then| is that| is it| will it be| will that be| have i "
+                       r"got)?(?: (?:till|until|til|to) (?:then|that|it))?(?: then)?\W*$", re.IGNORECASE)
 # "how many is that then" after the last weekly date: the count still to go
 _HOW_MANY_THAT = re.compile(r"^\W*(?:so |and |ok )?how many(?: is that| will that be| does that make| are there| more)?"
                             r"(?: then| left| to go| altogether| in total)?\W*$", re.IGNORECASE)
@@ -44,6 +58,9 @@ _WHAT_DO = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i
 _WHO_ASK = re.compile(r"\b(?:who (?:do|should|can) i (?:ask|call|contact|talk to|speak to)|who to (?:ask|call))\b",
                       re.IGNORECASE)
 _WHICH_TESTS = re.compile(r"\bwhich (?:tests?|bloods?)\b|\bwhat tests?\b|\bwhat bloods?\b", re.IGNORECASE)
+_SAME_DAY_AS_LABS = re.compile(r"\b(?:same (?:day|time|date) as|together with|at the same time as|along with) "
+                               r"(?:the |my |"
+                               r"her |his )?(?:bloods?|blood (?:tests?|work)|labs?|tests?|fbc|cbc)\b", re.IGNORECASE)
 _UNTIL_WHEN = re.compile(r"^\W*(?:and |so )?(?:until|till|til|up to) when\W*$|^\W*for how long\W*$", re.IGNORECASE)
 _WHICH_ONES = re.compile(r"^\W*(?:and |so )?which (?:ones|one)(?: (?:are they|again|are those))?\W*$", re.IGNORECASE)
 _LIST = re.compile(r"\b(?:all (?:(?:of )?(?:my|the) )?(?:upcoming |future |remaining |next )?"
@@ -96,10 +113,19 @@ def is_short(text: str) -> bool:
     return len(text.split()) <= SHORT_FOLLOWUP_WORDS
 
 
+def _longer_followup(text: str, ctx: Context) -> bool:
+    """A follow-up of up to 12 words: "is the one after that a week later as well?", "why don't you have an
+    actual date for that", "is that the same day as the bloods", "and MCV, that was flagged on my results"."""
+    if len(text.split()) > 12:
+        return False
+    return bool(_POSITIONAL.search(text) or _WHY.search(text) or _SAME_DAY_AS_LABS.search(text) or (
+        ctx.topic == "ask_term_meaning" and _AND_WHAT_ABOUT.search(text) and term_for(" ".join(text.split()[:4]))))
+
+
 def resolve_followup(text: str, ctx: Context) -> Followup | None:
     """A short message that only makes sense after the last answer ("and after that?", "why?",
     "which tests are those again", "what should I do", "who do I ask") → what it asks, else None."""
-    if not ctx.topic or not text or not (is_short(text) or (_POSITIONAL.search(text) and len(text.split()) <= 12)):
+    if not ctx.topic or not text or not (is_short(text) or _longer_followup(text, ctx)):
         return None  # "is the one after that a week later as well?" is still about the last date
     topic = ctx.topic
     if _WHO_ASK.search(text):
@@ -119,12 +145,14 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
     if (_WHICH_TESTS.search(text) or _WHICH_ONES.search(text)) and topic in (
             "ask_next_lab_check", "ask_my_plan", "ask_monitoring_labs"):
         return Followup("ask_next_lab_check")
+    if _SAME_DAY_AS_LABS.search(text) and topic in PLAN_INTENTS:
+        return Followup("ask_next_lab_check")  # "is that the same day as the bloods?" after the review date
     if _WHAT_DO.search(text) and topic in ("report_missed_dose", "ask_next_injection", "request_dose_change"):
         return Followup("report_missed_dose" if topic != "request_dose_change" else topic)
     if _WHEN_AGAIN.search(text) and topic in PLAN_INTENTS:
         which = ctx.date_index if topic == "ask_next_injection" and ctx.date_index > 0 else 0
-        # "when is it?", "what day of the week is that": the date just named
-        return Followup(topic if topic in _DATED else "ask_next_injection", which=which)
+        # "when is it?", "what day of the week is that": the date just named (the course's last, after its length)
+        return Followup(topic if topic in (*_DATED, "ask_weekly_duration") else "ask_next_injection", which=which)
     if _HOW_MANY_THAT.search(text) and topic in ("ask_weekly_duration", "ask_next_injection", "ask_my_plan"):
         return Followup("ask_weekly_duration")
     if _HOW_LONG.search(text):
@@ -133,6 +161,12 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
                                                            "ask_maintenance_plan") else topic)
     if _ONE_BEFORE.search(text) and topic == "ask_next_injection":
         return Followup("ask_injection_history") if ctx.date_index == 0 else Followup(topic, which=ctx.date_index - 1)
+    if _ONE_BEFORE.search(text) and topic == "ask_injection_history":
+        return Followup(topic, which=ctx.history_index + 1)  # "and before that?" after the last one given
+    if _OUT_OF.search(text) and topic in ("ask_injection_history", "ask_weekly_duration"):
+        return Followup("ask_injection_history" if topic == "ask_injection_history" else topic)
+    if _AND_MINE.search(text) and topic in _OWN_COUNTERPART:
+        return Followup(_OWN_COUNTERPART[topic])
     if _LAST_ONE.search(text) and topic in ("ask_weekly_duration", "ask_next_injection", "ask_my_plan"):
         return Followup("ask_weekly_duration")  # "last one?": the last planned date of the course
     if (_AFTER_THOSE.search(text) or (_HOW_OFTEN.search(text) and _NEXT_ONE.search(text))) and topic in (

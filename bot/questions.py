@@ -75,6 +75,9 @@ class Question:
     followup: Followup | None = None
 
 
+UNSURE_ROUTE = 0.5  # a general answer this unsure, to words about how the injection goes in, is the plan's route
+
+
 def _unsure_of(intent: str | None, confidence: float) -> bool:
     """The classifier left the question open: no intent, or a social one it was unsure of."""
     return intent == FALLBACK_INTENT or (intent in _UNSURE_SOCIAL and confidence < UNSURE_HELP)
@@ -133,6 +136,8 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
         intent = "ask_next_injection"  # "what about Friday 11 Dec?" after "is there one on Saturday?"
     if _unsure_of(intent, turn.confidence) and not turn.from_button:
         intent = _unsure(turn, text, ctx) or intent  # "how is it given, like where" is not a request for the menu
+    if intent in GENERAL_INTENTS and turn.confidence < UNSURE_ROUTE and route_question(text) and not turn.from_button:
+        intent = "ask_my_product"  # "its going under the skin not in the muscle right? i'm scared of the needle"
     if intent in PLAN_INTENTS and _WHY_QUESTION.match(text) and not turn.from_button:
         return [Question(intent, turn.text, Followup(intent, why=True))]  # "why under the skin and not the muscle?"
     if intent == "ask_term_meaning" and len(terms := terms_named(text)) > 1:
@@ -211,7 +216,7 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
     sentences = _SENTENCE_END.split(text.strip())
     if len(sentences) > 1 and (followup := resolve_followup(sentences[-1], ctx)):
         return followup.intent  # "I never had them. what should I do"
-    if asks_final_date(text) and (ctx.topic in PLAN_INTENTS or is_personal(text)):
+    if asks_final_date(text) and (ctx.topic is None or ctx.topic in PLAN_INTENTS or is_personal(text)):
         return "ask_weekly_duration"  # "and the last of the every other day ones?"
     if asks_test_elsewhere(text):
         return "ask_lab_preparation"  # "can I get the FBC done at my GP instead?": the clinic decides

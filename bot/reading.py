@@ -132,6 +132,10 @@ _IF_URGENT = re.compile("|".join((
     rf"\bshould i (?:go to|call) {_EMERGENCY_PLACE}",
     rf"\bdo i need (?:to go to )?{_EMERGENCY_PLACE}",
     r"\bwhen (?:is it|should i (?:worry|seek|get))\b.{0,20}\b(?:urgent|emergency|help)\b",
+    # "and if it gets a lot worse over the weekend when the clinic is shut?": who to turn to out of hours
+    r"\b(?:if|when) (?:it|they|this|that|she|he|things?|my \w+) (?:gets?|goes|become|becomes|get) (?:a lot |much |any |"
+    r"even |really )?worse\b.{0,40}\b(?:weekend|night|overnight|out of hours|closed|shut|holiday|christmas|can'?t "
+    r"(?:get|reach)|no one|nobody)\b",
 )), re.IGNORECASE)
 
 
@@ -406,7 +410,8 @@ def route_question(text: str) -> bool:
     """ "is it in the arm muscle or under the skin?": the documented route (not self-injection)."""
     text = text or ""
     return bool(_HOW_GIVEN.search(text)) or (bool(_ROUTE.search(text)) and bool(
-        re.search(r"\b(?:is|does) (?:it|that|mine|this)\b", text, re.IGNORECASE)))
+        re.search(r"\b(?:is|does) (?:it|that|mine|this)\b|\b(?:it'?s|its|it is|they'?re|they are) (?:going|given|"
+                  r"done|injected|put)\b|\bgo(?:es|ing)? (?:in|into)\b", text, re.IGNORECASE)))
 
 
 _ACK = r"(?:thanks?|thank you|thx|cheers|ta|ok(?:ay)?|great|lovely|fair enough|right|alright|got it|i see|cool|sure)"

@@ -23,7 +23,8 @@ from bot.wording import plan as plan_words
 from bot.wording.general import CLOSING
 from bot.wording.reasons import why_no_date
 
-_FIRST_ONE = re.compile(r"\b(?:first|1st|earliest)\b", re.IGNORECASE)
+_FIRST_ONE = re.compile(r"\b(?:first|1st|earliest)\b|\bwhen (?:did|do) (?:i|we|she|he|they) (?:start|begin)\b|"
+                        r"\bwhen (?:was|were) (?:the |my |her |his )?start\b|\bstarted (?:on )?when\b", re.IGNORECASE)
 # For "why?" after a plan answer: the sourced reason behind it.
 _WHY_FACTS: dict[str, tuple[str, ...]] = {
     "ask_weekly_duration": ("weekly_is_a_phase",),
@@ -58,7 +59,8 @@ def _fresh(sentences, ctx: Context) -> list[str]:
 def facts_for(record: PlanRecord, today: date) -> plan_words.PlanFacts:
     schedule = record.injections_for_schedule
     reported = tuple(r.on for r in record.reported if r.status == "pending")
-    return plan_words.PlanFacts(record.plan, plan_status(record.plan, schedule, today), reported)
+    return plan_words.PlanFacts(record.plan, plan_status(record.plan, schedule, today), reported,
+                                given=tuple(i.on for i in schedule))
 
 
 def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
@@ -77,9 +79,10 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
         day = asked_day(turn.text or "", turn.today) if question and asks_about_day(turn.text or "") else None
         if day is not None:  # a named date beats its weekday ("Sunday 13 Dec")
             return plan_words.on_date(facts, day)
-        answer = plan_words.next_injection(facts, which=which, count=question.count if question else 1,
+        count = question.count if question else 1
+        answer = plan_words.next_injection(facts, which=which, count=count,
                                            weekday=question.weekday if question else None)
-        ctx.date_index = which
+        ctx.date_index = which + count - 1  # after a list, "the one after that" is the one after its last date
         return answer
     if intent in ("ask_next_lab_check", "ask_maintenance_plan") and asks_reassessment(turn.text or "") and not (
             lab_words(turn.text or "")):
@@ -93,7 +96,9 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
             turn.text or "", facts.plan.notes)):
         return plan_words.plan_note(facts)  # the note they ask about, not the whole plan
     if intent == "ask_injection_history":
-        return plan_words.injection_history(facts, first=bool(_FIRST_ONE.search(turn.text or "")))
+        ctx.history_index = back = followup.which if followup else 0  # "and before that?" steps back from here
+        return plan_words.injection_history(facts, first=not back and bool(_FIRST_ONE.search(turn.text or "")),
+                                            back=back)
     builders = {
         "ask_weekly_duration": plan_words.weekly_duration,
         "ask_my_plan": plan_words.my_plan,

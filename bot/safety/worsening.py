@@ -50,7 +50,8 @@ _NOT = re.compile(
     r"\b(?:not|isn't|aren't|hasn't|haven't|no|never|if|what if|in case|will|would|might|could|won't|stopped)\b"
     r"(?: \S+){0,4}$"
 )
-_CUE = re.compile(r"worse|back|spread|again|more|return|creep|climb|travel|going up|moved|moving|downhill|wearing|"
+_CUE = re.compile(r"worse|back|spread|again|more|return|creep|crept|climb|travel|going up|moved|moving|downhill|"
+                  r"wearing|"
                   r"weaker|wobblier")
 _NEGATED_INSIDE = re.compile(r"\b(?:not|isn't|aren't|hasn't|haven't|no|never|won't|doesn't)\b")
 _NOT_AFTER = re.compile(r"^(?: \S+){0,3} (?:not|no longer|anymore)\b(?! better)")

@@ -15,6 +15,22 @@ from datetime import date, timedelta
 from bot.dates import format_date, format_day
 from bot.plans.model import Interval, Plan
 from bot.plans.schedule import PlanStatus
+from bot.wording.phrases import (  # re-exported: the answers' own vocabulary
+    INDICATION_PHRASE,
+    ORDINALS,
+    ROUTE_PHRASE,
+    citation,
+    closing,
+    every,
+    general_closing,
+    how_often,
+    injections_word,
+    on_day,
+    plural,
+)
+
+__all__ = ["INDICATION_PHRASE", "ORDINALS", "ROUTE_PHRASE", "PlanAnswer", "PlanFacts", "citation", "closing", "every",
+           "general_closing", "how_often", "injections_word", "on_day", "plural"]
 
 
 @dataclass(frozen=True)
@@ -39,73 +55,7 @@ class PlanFacts:
     status: PlanStatus
     reported: tuple[date, ...] = ()  # injections the patient told us about, not yet confirmed by the clinic
     notes: tuple[str, ...] = field(default=())
-
-
-# --- small pieces -------------------------------------------------------------------------------------
-
-
-def citation(plan: Plan) -> str:
-    return f"as documented by {plan.documented_by} on {format_date(plan.documented_on)}"
-
-
-def closing(plan: Plan) -> str:
-    return f"This follows your schedule {citation(plan)}."
-
-
-def general_closing(plan: Plan) -> str:
-    """The last line of a general answer to a signed-in patient: whose schedule comes first, and from when."""
-    return (f"For your own injections, your clinician's documented schedule comes first ({plan.documented_by}, "
-            f"{format_date(plan.documented_on)}).")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def on_day(d: date, today: date, weekday: bool = True) -> str:
-    """`today (Tuesday 1 Dec 2026)`, `tomorrow (…)`, `on Thursday 3 Dec 2026`, `on 3 Dec 2026`."""
-    shown = format_day(d) if weekday else format_date(d)
-    if d == today:
-        return f"today ({shown})"
-    if d == today + timedelta(days=1):
-        return f"tomorrow ({shown})"
-    return f"on {shown}"
-
-
-def every(interval: Interval) -> str:
-    """`every week`, `every 2 weeks`, `every month`, `every other day`."""
-    if interval.count == 1:
-        return f"every {interval.unit}"
-    if interval.count == 2 and interval.unit == "day":
-        return "every other day"
-    return f"every {interval.count} {interval.unit}s"
-
-
-def how_often(interval: Interval | None) -> str:
-    """`weekly`, `monthly`, `every 2 weeks`, `every other day` — as a patient says it."""
-    if interval is None:
-        return ""
-    if interval.count == 1:
-        return {"day": "daily", "week": "weekly", "month": "monthly"}[interval.unit]
-    return every(interval)
-
-
-def injections_word(interval: Interval | None, n: int | None = None) -> str:
-    """`weekly injections`, `weekly injection`, `injections every other day`."""
-    noun = "injection" if n == 1 else "injections"
-    if interval is None:
-        return noun
-    if interval.count == 1:
-        return f"{how_often(interval)} {noun}"
-    return f"{noun} {every(interval)}"
-
-
-ROUTE_PHRASE = {"intramuscular": "into the muscle (intramuscular)",
-                "deep subcutaneous": "deep under the skin (deep subcutaneous)"}
-INDICATION_PHRASE = {"absorption problem": "an absorption problem", "mild deficiency": "a mild deficiency",
-                     "neurologic symptoms": "a deficiency with nerve symptoms",
-                     "diet-related": "a diet-related deficiency"}
-ORDINALS = ("next", "one after that", "third", "fourth", "fifth", "sixth")
+    given: tuple[date, ...] = ()  # every injection recorded or reported, in order
 
 
 def _reported_note(facts: PlanFacts) -> str:
@@ -146,6 +96,10 @@ def _next_due(s: PlanStatus) -> str:
     if s.next_due is None:
         if s.reassess_on and s.reassess_on >= s.today:
             return f"Your next injection date will be set at your reassessment {on_day(s.reassess_on, s.today, False)}."
+        if s.reassess_on:  # the reassessment that was to set it is behind them
+            return (f"Your plan does not give a date for your next injection yet: it was to be set at your "
+                    f"reassessment, planned for {format_date(s.reassess_on)}. If that has not happened, please ask the "
+                    "clinic about the next step.")
         return "Your plan does not give a date for your next injection yet; please ask the clinic to confirm it."
     if s.due_today:
         return f"Your next injection is due today ({format_day(s.next_due)})."
@@ -225,10 +179,11 @@ def next_injection(facts: PlanFacts, which: int = 0, count: int = 1, weekday: in
     s = facts.status
     if weekday is not None:
         return _on_weekday(facts, weekday)
-    if count > 1 and len(s.upcoming) > 1:
-        dates = s.upcoming[:count]
+    if count > 1 and len(s.upcoming) > which + 1:
+        dates = s.upcoming[which:which + count]  # "and the next few after that?": from the one after those said
         listed = ", ".join(format_day(d) for d in dates)
-        lead = f"Your next {plural(len(dates), 'injection')}: {listed}."
+        lead = (f"Your next {plural(len(dates), 'injection')}: {listed}." if not which else
+                f"After those, the next {plural(len(dates), 'injection')}: {listed}.")
         details = (_overdue_warning(s),) if s.overdue_days else ()
         if s.replenishment_interval == Interval(2, "day"):
             details += ("Every other day means every second day, so the weekday changes from one injection to the "
@@ -281,12 +236,19 @@ def _on_weekday(facts: PlanFacts, weekday: int) -> PlanAnswer:
     return _answer(facts, f"No, there is no injection on your plan this coming {day_name}.", (_next_due(s),))
 
 
-def injection_history(facts: PlanFacts, first: bool = False) -> PlanAnswer:
-    """`first`: the question asks for the first injection ("when was the very first one?")."""
+def injection_history(facts: PlanFacts, first: bool = False, back: int = 0) -> PlanAnswer:
+    """`first`: the question asks for the first injection ("when was the very first one?"); `back`: the one
+    so many before the last ("and before that?" = 1)."""
     s = facts.status
     if not s.injections_given:
         lead = "You haven't had any injections on your plan yet."
         return _answer(facts, lead, (_next_due(s),))
+    given = sorted(set(facts.given), reverse=True)
+    if back and given and back < len(given):
+        return _answer(facts, f"The one before that was on {format_day(given[back])}.")
+    if back and given:
+        return _answer(facts, f"That was your first recorded injection, on {format_day(given[-1])}; there is none "
+                              "recorded before it.")
     if first:
         lead = (f"Your first recorded injection was on {format_day(s.first_dose_given)}, and you have had "
                 f"{plural(s.injections_given, 'injection')} so far.")

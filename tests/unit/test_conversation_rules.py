@@ -190,3 +190,29 @@ def test_a_message_names_what_the_plan_note_is_about():
     assert note_asked_about("numbing cream when", note)
     assert not note_asked_about("when is my next injection", note)
     assert not note_asked_about("numbing cream when", None)
+
+
+@pytest.mark.parametrize(("topic", "text", "intent", "which"), [
+    ("ask_injection_history", "and before that", "ask_injection_history", 1),
+    ("ask_injection_history", "and the one before that?", "ask_injection_history", 1),
+    ("ask_injection_history", "out of how many", "ask_injection_history", 0),
+    ("ask_typical_starting_dose", "and mine?", "ask_my_product", 0),
+    ("ask_monitoring_labs", "what about me", "ask_next_lab_check", 0),
+    ("ask_maintenance_plan", "is that the same day as the bloods", "ask_next_lab_check", 0),
+    ("ask_maintenance_plan", "so how long is it till then", "ask_weekly_duration", 0),
+    ("ask_weekly_duration", "what day is that", "ask_weekly_duration", 0),
+])
+def test_more_followups_are_read_against_the_last_answer(topic, text, intent, which):
+    """Development conversations 4: stepping back through the injections given, "out of how many", "and mine?"
+    after a general answer, a lab date asked beside the review date, the day of the course's last date."""
+    followup = resolve_followup(text, ctx(topic))
+    assert followup is not None and (followup.intent, followup.which) == (intent, which)
+
+
+def test_stepping_back_goes_one_further_each_time_and_longer_followups_keep_the_thread():
+    assert resolve_followup("and before that?", ctx("ask_injection_history", history_index=1)).which == 2
+    assert resolve_followup("why don't you have an actual date for that", ctx("ask_maintenance_plan")).why
+    assert resolve_followup("and MCV, that was flagged on my last results",
+                            ctx("ask_term_meaning", term="MMA")).intent == "ask_term_meaning"
+    assert resolve_followup("are they doing both on me", ctx("ask_term_meaning", term="MMA")).intent == (
+        "ask_next_lab_check")

@@ -202,3 +202,32 @@ def test_upcoming_dates_reach_into_a_documented_maintenance():
     s = plan_status(p, given_on(start, start + timedelta(days=7), TODAY), TODAY)
     assert len(s.upcoming) >= 8 and s.upcoming[3] == m_start
     assert s.upcoming[6] == date(2027, 3, 29)  # three months after the first maintenance date (29 Dec 2026)
+
+
+def test_stepping_back_through_the_injections_given_and_lists_that_carry_on():
+    start = TODAY - timedelta(days=14)
+    p = plan(weekly(start), Phase("maintenance", MCG, MONTH, starts_on=start + timedelta(days=70)))
+    record = _record(p, given_on(start, start + timedelta(days=7), TODAY))
+    from bot.conversation import Context, Turn
+    from bot.followups import Followup
+    from services.answering import plan_answer
+
+    ctx = Context()
+    back = plan_answer("ask_injection_history", record, Turn(text="and before that", today=TODAY), ctx,
+                       Followup("ask_injection_history", which=1))
+    assert "before that was on Tuesday 17 Nov 2026" in back.lead and ctx.history_index == 1
+    first = plan_answer("ask_injection_history", record, Turn(text="and before that", today=TODAY), ctx,
+                        Followup("ask_injection_history", which=3))
+    assert "first recorded injection, on Tuesday 10 Nov 2026" in first.lead
+    listed = plan_answer("ask_next_injection", record, Turn(text="list the next 3", today=TODAY), ctx)
+    assert listed.lead.count("2026") == 3 and ctx.date_index == 2
+    after = plan_answer("ask_next_injection", record, Turn(text="and the next few after that?", today=TODAY), ctx,
+                        Followup("ask_next_injection", which=3))
+    assert after.lead.startswith("After those, the next") and "1 Dec 2026" not in after.lead
+
+
+def test_a_reassessment_that_has_passed_is_named_when_no_next_date_is_documented():
+    start = TODAY - timedelta(days=70)
+    p = plan(weekly(start, doses=None), Phase("maintenance", MCG, MONTH), reassess_on=TODAY - timedelta(days=10))
+    text = plan_answer_text("ask_next_injection", _record(p, given_on(TODAY - timedelta(days=7))), TODAY)
+    assert "planned for 14 Nov 2026" in text and "If that has not happened" in text
