@@ -56,6 +56,8 @@ NEGATION = pre(
 )
 NEGATION_AFTER = post(r"free|none|absent|negative|ruled out|not an issue|not a problem", 2, NEG_TERMS)
 DENIAL_TAIL = rx(r"^(?:no|nope|none|nah|not really|not at all|neither|never|no none|no not at all|not that|"
+                 r"(?:i )?(?:said )?no to (?:all|any|everything|each)(?: of (?:them|those|it|that|these))?|"
+                 r"none of (?:them|those|that|it|these)|"
                  r"(?:but |well |ok )?not literally|only joking|just joking|jk|only kidding|just kidding)$")
 
 HIST_TRIGGERS = (
@@ -77,6 +79,7 @@ HIST_TRIGGERS = (
     r"before (?:i|we|he|she) (?:started|began|had|got)(?: on)?(?: the| my)? (?:injections?|jabs?|shots?|treatment|"
     r"b12)|before (?:starting|treatment|the injections|b12)|history of|i once|once had|(?<!since )last (?:year|month|"
     r"summer|winter|spring|autumn|fall|christmas|easter|time)|(?<!since )last week|in (?:19|20)\d\d|"
+    r"(?:i|he|she|they|we) (?:once )?had (?:a|an) (?:bad |severe |allergic |serious |nasty )?reaction|"
     r"(?:\d+|a few|few|several|many|two|three|four|five|ten|couple of|a couple of) (?:years|months|weeks) "
     r"(?:ago|back|before)|years ago|ages ago|a while (?:ago|back)|long ago|a long time ago|at the start|at first|"
     r"initially|originally|when i (?:started|first)|the first time|years back|diagnosed with|once before|"
@@ -161,6 +164,9 @@ GENERAL_TRIGGERS = (
     r"can|could|should) (?:the |these |my |b12 )?(?:\S+ )?(?:jabs?|"
     r"injections?|shots?|b12|it|they) (?:help|fix|improve|cure|sort out|ease|reverse)|"
     r"explain|definition of|meaning of|difference between|what counts as|what causes|the leaflet|leaflet|"
+    r"is it true(?: that)?|(?:essay|assignment|dissertation|project|coursework|presentation|article|poster) "
+    r"(?:on|about)|"
+    r"for my (?:nursing |medical |biology |pharmacy |science )?(?:course|degree|class|exam|module|homework)|"
     r"side effects?|(?:can|may|might|could) cause|causes|listed|i (?:read|heard|saw|have read|'ve read|was "
     r"reading)|(?:read|heard) (?:that|about|online)|"
     # "is there any link between b12 and seizures", "any reason b12 would bring the fainting back", "does low b12
@@ -246,7 +252,13 @@ FIGURATIVE_MORE = rx(
     r"\b(?:nearly|almost|practically) (?:had|have|having) a (?:stroke|heart attack|seizure|fit)\b(?: \S+){0,3}? "
     r"(?:when|at|seeing|over|because|from)\b"
     r"|\bchoking on (?:all )?(?:this|the|these|that|so much|all the) (?:\S+ )?(?:jargon|paperwork|forms?|information|"
-    r"info|words|terms|admin|red tape|stuff|questions)\b"
+    r"info|words|terms|admin|red tape|stuff|questions|letters?|emails?|bills?|appointments?|leaflets?|forms?)\b"
+    r"|\b(?:bank account|account|wallet|purse|budget|bank|finances|car|engine|printer|laptop|computer|phone|boiler|"
+    r"wifi)'s (?:wheez\w*|chok\w*|gasping|dying|collaps\w*)\b"
+    r"|\b(?:cat|dog|kitten|puppy|baby|toddler)\b(?: \S+){0,3}? (?:sitting|sits|sat|lying|lies|sleeping|sleeps|lay|"
+    r"lays) on (?:my|his|her) chest\b"
+    r"|\b(?:heart|chest)\b(?: \S+){0,3}? (?:pounding|racing|thumping|hammering)\b(?: \S+){0,2}? (?:just )?(?:thinking|"
+    r"at the (?:thought|idea)) (?:about|of)\b"
     r"|\b(?:bank account|account|wallet|purse|budget|bank|finances|phone|laptop|computer|car|printer|wifi|inbox) "
     r"(?:is |'s )?(?:having|had|has|having) a (?:seizure|fit|heart attack|stroke|meltdown)\b"
     r"|\b(?:makes?|making|made) me (?:want to|wanna) (?:pass out|faint|collapse|scream|die)\b"
@@ -260,7 +272,8 @@ FIGURATIVE_MORE = rx(
     r"wifi) (?:is |'s )?(?:wheez\w*|chok\w*|gasping|dying|collaps\w*)\b"
     r"|\b(?!(?:jab|injection|shot|b12|it|this|that|dose|medicine|medication|treatment|vitamin)\b)\w+(?: is| are|'s|"
     r" keeps?)"
-    r" giving me (?:chest pains?|palpitations|a heart attack)\b|\benough to give (?:anyone|you|me|someone|a saint) a "
+    r" giving me (?:chest pains?|palpitations|a heart attack|a seizure|a stroke|a fit)\b"
+    r"|\benough to give (?:anyone|you|me|someone|a saint) a "
     r"heart attack\b|\bgasping for (?:a |some )?(?:cuppa|tea|coffee|drink|pint|brew|fag|cigarette|wee|holiday|break)\b"
     r"|\b(?:can|could) (?:barely|hardly) breathe (?:with|for) (?:work|all|the|this|how)\b"
     r"|\b(?:writing|print|text|date|line|lines|label|mark|ink|number|smell|sound|light|colour|color|memory|hope|"

@@ -332,6 +332,46 @@ STRONG = (*STRONG,
           r"lozenges?|patch(?:es)?|drops|tablets|sublinguals?)\b(?: \S+){0,3}? (?:between|to (?:my|his|her) "
           r"(?:injections|jabs|shots)|on top|as well|in the weeks)\b",
           )
+# Development phrasings 4 (data/safety/dev_cases_4.yml): another product or schedule asked for, finishing early, a
+# figure "would work better", medicine shared with a partner or a child, tablets on top, two squeezed into a week.
+_PERSON = (r"(?:partner|wife|husband|mum|mom|mother|dad|father|son|daughter|brother|sister|kid|child|girlfriend|"
+           r"boyfriend|friend)")
+STRONG = (*STRONG,
+          r"\b(?:swap|switch|change|move|go) (?:over )?(?:to|onto|on to) (?:the )?(?:methyl|hydroxo|cyano|adenosyl)\w*"
+          r"|\bon the (?:methyl|hydroxo|cyano)\w* ones\b.{0,40}\b(?:swap|switch|change)\b|\bswitch permanently\b"
+          r"|\bkeep both and alternate\b",
+          r"^(?!.*\b(?:why|people|someone|anyone|in general)\b).*\b(?:every other day|alternate days?|daily|every day|"
+          r"twice a week|fortnightly|monthly|weekly|every \d+ (?:days|weeks|months)) instead of\b",
+          r"\b(?:finish|stop|end|done with|quit|come off)\b(?: \S+){0,4}? (?:(?:a |one |two |three |\d+ )?(?:weeks?|"
+          r"months?|doses?|injections?) )?early\b|\bwhatever the plan says\b",
+          r"\b\d{3,5} ?(?:mcg|mg|micrograms?)?\b(?: \S+){0,3}? (?:would|will|might) (?:work|be) better\b"
+          r"|\b\d+ ?(?:mcg|mg)\b.{0,30}\b(?:suit|work for|be better for) (?:me|her|him)\b",
+          r"\b(?:pushed|moved|stretched|spaced|changed|switched)\b(?: \S+){0,3}? to every \S+ (?:weeks|months)\b",
+          rf"\b(?:can|could|may|should) (?:my |our )?(?:{_PERSON}|he|she|they)\b(?: \S+){{0,4}}? "
+          r"(?:have|use|take|share)"
+          r"\b(?: \S+){0,4}? (?:my|mine|from my|the (?:ampoules?|ampules?|spares?|spare ones|leftovers?))\b"
+          r"|\b(?:give|inject) (?:him|her|them)(?: with)? (?:one of )?my (?:ampoules?|ampules?|b12|injections?|jabs?|"
+          r"shots?|leftovers?)\b|\bshare (?:one |an? |the |my )?(?:ampoules?|ampules?|injections?|vials?)\b"
+          r"|\b(?:use|have) my leftovers\b|\bampoules? i have spare\b",
+          r"^(?!.*\b(?:people|someone|anyone|patients|in general|generally)\b).*\b(?:take|taking|took|have|having|"
+          r"add|adding|use|using)\b(?: \S+){0,4}? (?:pills|tablets|supplements|capsules)\b(?: \S+){0,4}? "
+          r"(?:with|on top "
+          r"of|as well as|alongside) (?:my |the )?(?:shots|jabs|injections)\b|\bdoubled my (?:tablets|pills|"
+          r"supplements)\b",
+          r"\b(?:buy|buying|bought|order|ordering)\b.{0,40}\b(?:use|using|take|taking|inject|injecting)\b.{0,20}"
+          r"\binstead\b",
+          r"\b(?:go|move|switch|put me)(?: up)? (?:to|on|onto) the (?:neurological|nerve|neuro|loading|higher|"
+          r"stronger) (?:schedule|plan|regime|regimen|dose|one|course)\b|\bi (?:think|feel|reckon) i should be on\b",
+          r"\b(?:dose|injection) (?:more|most) (?:big|bigger|strong|high|much)\b|\b(?:make|do|take|have) two "
+          r"injections? in (?:one|a|the same) (?:week|day)\b|\b(?:can|could|may) i (?:take|have|do|get) "
+          r"(?:the |my |an? )?"
+          r"(?:injections?|jabs?|shots?) (?:each|every) day\b",
+          r"\bbump (?:me|her|him|it|my dose) up\b|\bsqueeze (?:two|2|an extra|another|both|in an extra)\b"
+          r"|\b(?:get|have|do|take) two (?:injections|jabs|shots|doses) before\b"
+          r"|\bcan (?:it|they|this) be (?:monthly|weekly|fortnightly|every \S+ (?:weeks|months)|less often|"
+          r"more often)\b"
+          r"|\btook an extra (?:ampoule|ampule|injection|jab|shot|dose)\b|\bhad one (?:on )?\w+day and another\b",
+          )
 CUES = (*CUES,
         r"\b(?:would|will|could) it (?:really )?(?:hurt|matter|be bad|be a problem)\b|\bany harm\b",
         r"\bcan (?:that|it|this) (?:happen|be (?:done|switched|changed|arranged))\b|\bis (?:that|it|this) allowed\b",

@@ -277,7 +277,11 @@ _TOPIC_FRAME = re.compile(
     r"^(?:is it|are they|is there|are there|would it be) (?:legal|illegal|allowed|permitted|lawful|any point|any "
     r"benefit|any evidence|worth|a good idea|sensible|common|possible)\b|\b(?:generally|in general|generally speaking|"
     r"in theory|do people|can people|can anyone|does anyone|do patients|can you (?:legally |actually )?(?:buy|get))\b"
+
 )
+# "can I buy b12 injections online": where to get them (the topic's own answer), not more of them
+_ONLINE_QUESTION = re.compile(r"^(?:can|could) (?:i|we) (?:legally |actually )?(?:buy|get|order) (?:b12 )?"
+                              r"(?:injections?|ampoules?|jabs?|shots?|them|it) online$")
 # "is it dangerous to double up?" in general; "is it possible to get a bigger dose next time" is theirs.
 _RISK_FRAME = re.compile(
     r"^(?:is it|would it be|isn't it) (?:dangerous|bad|harmful|risky|unsafe|a bad idea|possible|legal)\b"
@@ -338,7 +342,9 @@ def _extra_then_asked(clauses: tuple[str, ...]) -> bool:
 _NOT_DOSE_OBJECT = re.compile(
     r"\b(?:skip|skipping|increase|increasing|change|changing|stop|stopping|double|reduce|bump)(?: \S+){0,2}? "
     r"(?:the |this |that |my )?(?:small talk|chit ?chat|text size|font(?: size)?|reminders?|messages?|notifications?|"
-    r"chat|page|zoom|volume|language|password|email|phone number|address|questions?)\b")
+    r"chat|page|zoom|volume|language|password|email|phone number|address|questions?)\b"
+    r"|\b(?:give|gave|tell|send) (?:me|us|him|her) (?:a bit |a little |some )?more (?:info|information|details?|"
+    r"explanation)\b|\bmore (?:info|information|details?|explanation)\b")
 
 
 def _clause_is_request(clause: str, not_a_request: bool, dose_before: bool) -> bool:
@@ -359,7 +365,7 @@ def _clause_is_request(clause: str, not_a_request: bool, dose_before: bool) -> b
         if not _TIMING_QUESTION.search(clause) and any(not _denied(clause, m.start())
                                                        for m in _SHARING.finditer(clause)):
             return True  # but "when did my father last have his b12 shot" asks a date
-        topic = _TOPIC_FRAME.search(clause) and not _PERSONAL.search(clause)
+        topic = (_TOPIC_FRAME.search(clause) and not _PERSONAL.search(clause)) or _ONLINE_QUESTION.match(clause)
         if not topic and any(not _denied(clause, m.start()) for m in _TOP_UP.finditer(clause)):
             return True  # but "is it legal to buy b12 injections online?" is a general question
     if _PERSONAL.search(clause) and any(not _denied(clause, m.start()) for m in _APPROVAL_QUESTION.finditer(clause)):

@@ -70,6 +70,9 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"round|around|across|of|inside) (?:me|my|his|her|the) (?:\w+ )?(?:of (?:my|his|her|the) )?chest\b",
         r"\bchest\b(?: \S+){0,2}? (?:is |'s )?(?:agony|in agony|killing (?:me|him|her)|on fire)\b",
         r"^\W*(?:help|help me|please help)\W+(?:my|his|her) (?:chest|heart)\b",
+        # "is pain in heart since one hour", "my chest feels like it's in a vice"
+        r"\bpains? in (?:my |the |his |her )?heart\b(?=.*\b(?:since|now|ago|today|tonight|hours?|minutes?|mins?)\b)",
+        r"\bchest\b.{0,25}\b(?:in a vi[cs]e|vi[cs]e[- ]like|like a vi[cs]e)\b",
     )),
     ("breathing+", URGENT, _any(
         r"\b(?:breath|breathe|breathing)\b(?! (?:exercises?|techniques?|tests?))(?: \S+){0,2}? (?:very |so |really )?"
@@ -81,6 +84,9 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"\b(?:sucking|breathing|drawing|getting) (?:air |breath )?(?:in )?(?:through|thru) a (?:tiny )?straw\b",
         r"\b(?:high pitched|whistling|squeaking|squeaky|crowing|wheezy|rasping) (?:noise|sound)\b.{0,30}\b(?:throat|"
         r"breathe|breathing)\b",
+        # "it's getting harder to breathe every minute"
+        r"\b(?:getting|much|even|so much) harder (?:and harder )?to (?:breathe|breath|get (?:a |my )?breath)\b"
+        r"(?!.*\b(?:if|when|what if)\b)",
     )),
     ("allergic_rash+", URGENT, _any(
         r"\b(?:with|and|got|getting|covered in|full of) blisters\b",
@@ -105,6 +111,9 @@ MORE: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"\b(?:he|she|they|he's|she's|mum|mom|dad|\w+'s)\b(?: \S+){0,5}? (?:not|won't|isn't|can't|cannot) "
         r"(?:wake|waking)\b",
         r"\b(?:can't|cannot|couldn't) (?:wake|rouse) (?:him|her|them|mum|mom|dad)\b",
+        # "my husband fall down and not wake", "she shake all the body and not answer"
+        r"\b(?:fall|falls|fell|fallen|collaps\w*|shak\w*|fit|fitting|jerk\w*)\b.{0,40}\b(?:and )?(?:not|won't|doesn't|"
+        r"does not|isn't|can't|cannot) (?:wake|waking|wake up|answer|answering|respond|responding)\b",
     )),
     ("sudden_weakness+", URGENT, _any(
         r"\bstroke\b(?: \S+){0,2}? (?:right now|now|just now|happening)\b",
@@ -139,12 +148,12 @@ ANCHORS_MORE: dict[str, tuple[str, ...]] = {
     "sudden_weakness": ("speech", "voice", "words", "talking", "vision", "sight", "eyesight", "move"),
     "blue_lips": ("blue", "purple"),
     # the later phrasings (names ending "+", reported as their category) are tried only near their own words
-    "chest_pain+": ("chest",),
+    "chest_pain+": ("chest", "heart"),
     "breathing+": ("breath", "straw", "noise", "sound"),
     "allergic_rash+": ("blisters", "reacting", "reaction"),
     "swelling+": ("swell", "swoll", "puff", "blow", "bigger", "larger", "fatter", "thicker", "big", "huge"),
     "seizure+": ("fitting", "seizing", "convulsing", "jerking", "shaking"),
-    "fainting+": ("wake", "waking", "rouse"),
+    "fainting+": ("wake", "waking", "rouse", "answer", "respond"),
     "sudden_weakness+": ("stroke", "numb", "weak", "heavy", "dead", "wonky", "lopsided", "droop", "dropped"),
     "confusion+": ("nonsense", "gibberish", "rubbish"),
     "unwell+": ("ambulance", "emergency", "dying"),

@@ -294,6 +294,23 @@ def _carry_contrast(clauses: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+_LIST_ITEM = re.compile(r"^(?:and |or )?any ")
+_ALL_DENIED = re.compile(r"^(?:no|nope)?\W*(?:(?:i )?said no to|no to|none of) (?:all|any|everything|each|them|those|"
+                         r"these|that)\b")
+
+
+def _denied_list(clauses: tuple[str, ...]) -> set[int]:
+    """ "any chest pain, any trouble breathing? No to all of them": the listed symptoms, all denied at once."""
+    denied: set[int] = set()
+    for index, clause in enumerate(clauses):
+        if _ALL_DENIED.match(clause):
+            start = index
+            while start > 0 and _LIST_ITEM.match(clauses[start - 1]) and index - start < 6:
+                start -= 1
+            denied.update(range(start, index))
+    return denied
+
+
 def assess(clauses: tuple[str, ...]) -> tuple[RedFlag | None, RedFlag | None]:
     """(red flag, check) over the clauses of one message: the most urgent category first, never both."""
     if len(clauses) > 1 and any("not" in clause or "n't" in clause or "never" in clause for clause in clauses):
@@ -303,8 +320,9 @@ def assess(clauses: tuple[str, ...]) -> tuple[RedFlag | None, RedFlag | None]:
     frame = _Frame()
     judged: Counter[str] = Counter()
     found = [_mentions(clause) for clause in clauses]
+    denied = _denied_list(clauses)
     for index, clause in enumerate(clauses):
-        mentions = found[index]
+        mentions = found[index] if index not in denied else []
         following = clauses[index + 1] if index + 1 < len(clauses) else ""
         tail = following if following and not found[index + 1] else ""
         if not mentions:

@@ -68,7 +68,7 @@ class SafetyOverride(GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         return {EMERGENCY_INTENT_KEY: "report_emergency", DOSE_CHANGE_INTENT_KEY: "request_dose_change",
                 "training_files": ["data/safety/dev_cases_1.yml", "data/safety/dev_cases_2.yml",
-                                   "data/safety/dev_cases_3.yml"],
+                                   "data/safety/dev_cases_3.yml", "data/safety/dev_cases_4.yml"],
                 "red_C": 10.0, "dose_C": 1.0, "random_seed": 42,
                 "encoder_path": "models/minilm", "encoder_backend": "tf", "tf_threads": 1, "cache_size": 8192}
 

@@ -357,3 +357,23 @@ def test_a_dose_request_is_not_a_red_flag_and_a_red_flag_next_to_it_is_still_cau
     assert screen("can I double my dose?").red_flag is None
     both = screen("can I double my dose? I can't breathe properly")
     assert both.dose_request and both.red_flag.category == "breathing"
+
+
+@pytest.mark.parametrize("text", [
+    "every other day instead of weekly for me?", "how about I just finish the loading course two weeks early",
+    "doctor said 1000 but I think 1500 would work better, can I?", "can my partner have a shot from my box",
+    "i wanna take extra b12 pills with my shots to speed things up", "my levels are still low, bump me up",
+    "I'm behind by a dose, shall I squeeze two into this week?", "is ok I make two injection in one week?",
+    "fortnightly is too much hassle, can it be monthly from now on", "took an extra ampoule last night",
+])
+def test_development_set_4_dose_changes_are_requests(text):
+    assert screen(text).dose_request, text
+
+
+@pytest.mark.parametrize("text", [
+    "more info on hydroxocobalamin please", "can you give me more details about my schedule",
+    "can I buy b12 injections online", "do people ever take supplements on top of the jabs?",
+    "do tablets work as well as injections in general?",
+])
+def test_development_set_4_questions_about_doses_are_not_requests(text):
+    assert not screen(text).dose_request, text

@@ -113,3 +113,26 @@ def test_a_symptom_word_without_a_known_phrasing_gets_a_check_question(text, cat
 def test_the_last_net_stays_quiet_when_the_context_rules_the_symptom_out(text):
     result = screen(text)
     assert result.red_flag is None and result.check is None
+
+
+@pytest.mark.parametrize("text", [
+    "my husband fall down and not wake", "my mother she shake all the body and not answer",
+    "is pain in heart since one hour", "my chest feels like it's in a vice",
+    "it's getting harder to breathe every minute",
+])
+def test_development_set_4_red_flags_get_urgent_advice(text):
+    assert screen(text).red_flag is not None, text
+
+
+@pytest.mark.parametrize("text", [
+    "this paperwork is giving me a seizure lol", "I'm choking on all these appointment letters",
+    "my wallet's gasping after all these pharmacy trips",
+    "I'm writing an essay on anaphylaxis for my nursing course, how often does B12 cause it?",
+    "my cat keeps sitting on my chest at night, heavy but cute, unrelated but when's my jab",
+    "The nurse asked me the usual questions: any chest pain, any trouble breathing? No to all of them.",
+    "Is it true that B12 can give you palpitations?",
+    "Years ago I had a reaction to an antibiotic where my face swelled and I had to go to hospital.",
+    "my heart is pounding just thinking about my exams!",
+])
+def test_development_set_4_figures_of_speech_denials_and_past_events_are_not_red_flags(text):
+    assert screen(text).red_flag is None, text
