@@ -90,7 +90,7 @@ HIST_TRIGGERS = (
     r"march|april|june|july|august|september|october|november|december)(?! next)"
 )
 HIST_TERMS = r"now|but|today|currently|right now|again|still|this morning|tonight|these days|since|lately|recently"
-HISTORICAL = pre(HIST_TRIGGERS, 8, HIST_TERMS)
+HISTORICAL = pre(HIST_TRIGGERS, 10, HIST_TERMS)
 HISTORICAL_AFTER = post(HIST_TRIGGERS, 8, HIST_TERMS)
 
 # "it's gone", "gone now": over; "gone stiff", "gone hoarse": a change, not an ending

@@ -411,8 +411,9 @@ SELF_ADJUSTED = (
     rf"\b{OTHER}(?: has| have|'s)?(?: just| accidentally| already| mistakenly)* (?:took|taken|injected|gave "
     r"(?:himself|herself|themselves)|given (?:himself|herself|themselves)|did|done|had|used|doubled|skipped|stopped)"
     r"(?: \S+){0,3}? (?:a double|double|an extra|extra|another|a second|two|2|three|3|twice|more|both|half|it|them)\b"
-    # "he's had 3 injections now": a count so far, not an extra dose
-    r"(?! (?:injections?|jabs?|shots?|doses?) (?:now|so far|already|in total|altogether|since|of|out of)\b)",
+    # "he's had 3 injections now": a count so far, not an extra dose; "my friend had hers 3 times a week": her schedule
+    r"(?! (?:injections?|jabs?|shots?|doses?) (?:now|so far|already|in total|altogether|since|of|out of)\b)"
+    r"(?! times (?:a|per|each|every) )",
 )
 APPROVAL = (
     rf"\b(?:is|would|will|could) (?:it|that|this) (?:be )?{OK}(?: for (?:me|him|her|us|my \S+))? (?:to|if (?:i|we|he|"

@@ -149,10 +149,10 @@ def weekly_duration(facts: PlanFacts) -> PlanAnswer:
                      f"around {format_date(s.remaining_dates[-1])}.")
             details = ("The clinic will confirm the new dates.",)
         elif left == 1:
-            lead += f": the last one is {on_day(s.last_replenishment_date, s.today, False)}."
+            lead += f": the last one is {on_day(s.last_replenishment_date, s.today)}."
             details = (_maintenance(s),)
         else:
-            lead += f"; the last is planned {on_day(s.last_replenishment_date, s.today, False)}."
+            lead += f"; the last is planned {on_day(s.last_replenishment_date, s.today)}."
             details = (_maintenance(s),)
     elif s.current_phase == "replenishment":
         until = f" {on_day(s.reassess_on, s.today, False)}" if s.reassess_on else ""
