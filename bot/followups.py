@@ -61,6 +61,11 @@ _WHICH_TESTS = re.compile(r"\bwhich (?:tests?|bloods?)\b|\bwhat tests?\b|\bwhat 
 _SAME_DAY_AS_LABS = re.compile(r"\b(?:same (?:day|time|date) as|together with|at the same time as|along with) "
                                r"(?:the |my |"
                                r"her |his )?(?:bloods?|blood (?:tests?|work)|labs?|tests?|fbc|cbc)\b", re.IGNORECASE)
+# "by how many days", "how late am I": how far overdue the next one is
+_HOW_LATE = re.compile(r"^\W*(?:and |so |ok )?(?:by )?how (?:many days|late|overdue|long overdue)(?: (?:late|overdue|"
+                       r"over|behind|then|is that|am i|is it|was it|is he|is she))*\W*$", re.IGNORECASE)
+# "and the other ones on the order, what are those" after a lab word: the plan's own tests
+_OTHER_TESTS = re.compile(r"\b(?:the )?(?:other|rest of the) (?:ones|tests?|bloods?|things|bits)\b", re.IGNORECASE)
 _UNTIL_WHEN = re.compile(r"^\W*(?:and |so )?(?:until|till|til|up to) when\W*$|^\W*for how long\W*$", re.IGNORECASE)
 _WHICH_ONES = re.compile(r"^\W*(?:and |so )?which (?:ones|one)(?: (?:are they|again|are those))?\W*$", re.IGNORECASE)
 _LIST = re.compile(r"\b(?:all (?:(?:of )?(?:my|the) )?(?:upcoming |future |remaining |next )?"
@@ -119,6 +124,7 @@ def _longer_followup(text: str, ctx: Context) -> bool:
     if len(text.split()) > 12:
         return False
     return bool(_POSITIONAL.search(text) or _WHY.search(text) or _SAME_DAY_AS_LABS.search(text) or (
+        _OTHER_TESTS.search(text) and ctx.topic in ("ask_term_meaning", "ask_next_lab_check")) or (
         ctx.topic == "ask_term_meaning" and _AND_WHAT_ABOUT.search(text) and term_for(" ".join(text.split()[:4]))))
 
 
@@ -144,6 +150,12 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup("ask_weekly_duration" if topic != "ask_maintenance_plan" else topic)
     if (_WHICH_TESTS.search(text) or _WHICH_ONES.search(text)) and topic in (
             "ask_next_lab_check", "ask_my_plan", "ask_monitoring_labs"):
+        return Followup("ask_next_lab_check")
+    if _HOW_LATE.search(text) and topic in ("report_missed_dose", "ask_next_injection", "ask_weekly_duration",
+                                            "ask_my_plan"):
+        return Followup("ask_next_injection")  # the overdue answer says by how many days
+    if _OTHER_TESTS.search(text) and (topic == "ask_next_lab_check" or (
+            topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") == "ask_next_lab_check")):
         return Followup("ask_next_lab_check")
     if _SAME_DAY_AS_LABS.search(text) and topic in PLAN_INTENTS:
         return Followup("ask_next_lab_check")  # "is that the same day as the bloods?" after the review date

@@ -239,6 +239,10 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
     return None
 
 
+_WAS_DUE = re.compile(r"\bwhen (?:was|were|is) (?:i|he|she|they|we|it)\b(?: \w+){0,2}? (?:supposed|meant|due|scheduled)"
+                      r"\b", re.IGNORECASE)
+
+
 def refined(intent: str, text: str) -> str:
     """Read the words for what the classifier's intent leaves open: a plan question put in general terms is
     the general one; "when is the last one" asks for the last planned date; a list or the n-th date from
@@ -274,6 +278,9 @@ def refined(intent: str, text: str) -> str:
         return "ask_next_lab_check"  # "and the blood test?"
     if intent in ("ask_weekly_duration", "ask_injection_history") and _TILL_NEXT.search(text):
         return "ask_next_injection"  # "how many weeks till the next one?"
+    if intent in ("ask_injection_history", "report_missed_dose") and _WAS_DUE.search(text):
+        return "ask_next_injection"  # "when was he actually supposed to have had it?": the due date
+
     if intent == "report_missed_dose" and asks_reassessment(text):
         return "ask_maintenance_plan"  # "wasn't I supposed to have a review?"
     if intent == "ask_injection_history" and asks_remaining(text):

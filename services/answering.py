@@ -142,6 +142,10 @@ def why(intent: str, reply: Reply, ctx: Context, facts: plan_words.PlanFacts | N
     reply.say(" ".join([*sentences, plan_words.general_closing(facts.plan) if facts is not None else CLOSING]))
 
 
+_ASKS_FURTHER = re.compile(r"\b(?:why|how come|is (?:one|it|that) better|which is better|better than|what's the "
+                           r"reason|what is the reason)\b", re.IGNORECASE)
+
+
 def general_answer(intent: str, turn: Turn, ctx: Context, reply: Reply, *, more: bool = False,
                    entities: dict | None = None, closing: str = CLOSING) -> bool:
     """A general or topic answer, ending with `closing` (the patient's own clinician and date when known); True
@@ -160,6 +164,9 @@ def general_answer(intent: str, turn: Turn, ctx: Context, reply: Reply, *, more:
     whole = _key(answer.text)
     lead, *details = answer.parts or (answer.text,)
     if ctx.last_answer == whole:  # the gist again, not the paragraph
+        if not more and _ASKS_FURTHER.search(turn.text or ""):
+            # "why would they have picked that one over the other? is one better?": what lies behind it
+            return general_answer(intent, turn, ctx, reply, more=True, entities=entities, closing=closing)
         reply.say(f"{chat_words.ALREADY_SAID[:-1]}: {_mid_sentence(lead)} {closing}")
         return answer.offers_care_team
     ctx.last_answer = whole

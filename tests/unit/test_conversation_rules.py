@@ -216,3 +216,13 @@ def test_stepping_back_goes_one_further_each_time_and_longer_followups_keep_the_
                             ctx("ask_term_meaning", term="MMA")).intent == "ask_term_meaning"
     assert resolve_followup("are they doing both on me", ctx("ask_term_meaning", term="MMA")).intent == (
         "ask_next_lab_check")
+
+
+def test_how_late_the_other_tests_and_the_due_date_of_a_missed_one():
+    assert resolve_followup("by how many days", ctx("report_missed_dose")).intent == "ask_next_injection"
+    assert resolve_followup("how late am i then", ctx("ask_weekly_duration")).intent == "ask_next_injection"
+    assert resolve_followup("and the other ones on the order, what are those",
+                            ctx("ask_term_meaning", term="MMA")).intent == "ask_next_lab_check"
+    from bot.questions import refined
+
+    assert refined("ask_injection_history", "When was he actually supposed to have had it?") == "ask_next_injection"
