@@ -36,7 +36,7 @@ def _flow_turns(path: Path) -> list[str]:
 def _development() -> list[str]:
     tests = ROOT / "tests"
     return _safety_training() + [t for folder in ("conversation_dev", "conversation_dev_2", "conversation_dev_3",
-                                                                "conversation_dev_4")
+                                                                "conversation_dev_4", "conversation_dev_5")
                     for path in sorted((tests / folder).glob("*.yml")) for t in _flow_turns(path)]
 
 
