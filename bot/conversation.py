@@ -127,6 +127,8 @@ class Context:
     verify_reference: str | None = None
     verify_pending: str | None = None  # the plan question that started the check
     verify_turn: int = -1
+    offered_reference: str | None = None  # a reference typed before any check asked for it ("MRN-1005, is B12 ...")
+    offered_turn: int = -1
     report_date: str | None = None  # ISO date of an injection the patient reported, awaiting "yes"
     report_turn: int = -1
     given: list[str] = field(default_factory=list)  # keys of paragraphs already given (no repeats)

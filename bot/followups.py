@@ -61,6 +61,14 @@ _WHICH_TESTS = re.compile(r"\bwhich (?:tests?|bloods?)\b|\bwhat tests?\b|\bwhat 
 _SAME_DAY_AS_LABS = re.compile(r"\b(?:same (?:day|time|date) as|together with|at the same time as|along with) "
                                r"(?:the |my |"
                                r"her |his )?(?:bloods?|blood (?:tests?|work)|labs?|tests?|fbc|cbc)\b", re.IGNORECASE)
+_ANY_MORE = re.compile(r"\b(?:any|are there) (?:more|other|further|others)\b|\banother (?:one|blood test|test|lot)\b",
+                       re.IGNORECASE)
+_WHAT_FOR = re.compile(r"\bwhat (?:are|is|were) (?:those|they|these|that|it|them) (?:for|about|checking|testing)\b|"
+                       r"\bwhy (?:do|are) (?:they|i|we) (?:need|having|doing) (?:those|them|these)\b", re.IGNORECASE)
+_WHICH_PHASE = re.compile(r"\bwhich (?:one |phase |stage |bit )?(?:am i|is (?:she|he|mum|dad)|are (?:we|they)) "
+                          r"(?:on|in|at)\b", re.IGNORECASE)
+_BARE_LABS = re.compile(r"^\W*(?:and |so |ok |what about |k )?(?:the |my |any |her |his )?(?:bloods?|blood tests?|"
+                        r"blood work|labs?|lab work)\b(?! (?:for|mean))[^?]{0,30}\??\W*$", re.IGNORECASE)
 # "by how many days", "how late am I": how far overdue the next one is
 _HOW_LATE = re.compile(r"^\W*(?:and |so |ok )?(?:by )?how (?:many days|late|overdue|long overdue)(?: (?:late|overdue|"
                        r"over|behind|then|is that|am i|is it|was it|is he|is she))*\W*$", re.IGNORECASE)
@@ -140,6 +148,8 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
         return Followup(topic, why=True)
     if _MORE.search(text):
         return Followup(topic, more=True)
+    if _WHICH_PHASE.search(text) and topic in ("ask_term_meaning", "ask_weekly_meaning", "ask_maintenance_plan"):
+        return Followup("ask_weekly_duration")  # "so which am I on right now": the phase they are in
     if topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") and _MINE.search(text) and not _PREP.search(text):
         return Followup(TERM_PLAN[ctx.term or ""])  # "so how long is mine?" after "replenishment" was explained
     if topic == "ask_term_meaning" and _MINE.search(text) and re.search(r"\bhow long\b", text, re.IGNORECASE):
@@ -157,6 +167,13 @@ def resolve_followup(text: str, ctx: Context) -> Followup | None:
     if _OTHER_TESTS.search(text) and (topic == "ask_next_lab_check" or (
             topic == "ask_term_meaning" and TERM_PLAN.get(ctx.term or "") == "ask_next_lab_check")):
         return Followup("ask_next_lab_check")
+    if _WHAT_FOR.search(text) and topic in ("ask_next_lab_check", "ask_monitoring_labs"):
+        return Followup("ask_monitoring_labs")  # "what are those for" after the plan's tests
+    if (_BARE_LABS.search(text) and topic in PLAN_INTENTS and topic != "ask_next_lab_check"
+            and not _PREP.search(text)):
+        return Followup("ask_next_lab_check")  # "and bloods in between those?" after their dates
+    if _ANY_MORE.search(text) and topic == "ask_next_lab_check":
+        return Followup(topic, which=1)  # "any more after that one?": the blood tests after those
     if _SAME_DAY_AS_LABS.search(text) and topic in PLAN_INTENTS:
         return Followup("ask_next_lab_check")  # "is that the same day as the bloods?" after the review date
     if _WHAT_DO.search(text) and topic in ("report_missed_dose", "ask_next_injection", "request_dose_change"):
@@ -219,14 +236,21 @@ class DateQuestion:
     weekday: int | None = None
     how_often_now: bool = False
     after_today: bool = False  # "after today when is the next one": not today's injection
+    week: int | None = None  # "is there one next week?": 0 this calendar week, 1 the next
 
 
 _AFTER_TODAY = re.compile(r"\b(?:after today|other than today|apart from today|besides today|not (?:counting |"
                           r"including )?today|after today's|after this one)\b")
 
 
+_IN_WEEK = re.compile(r"\b(?:is there|are there|do i have|have i got|any|anything|one|jab|shot|injection)\b.{0,30}\b"
+                      r"(this|next) week\b")
+
+
 def read_date_question(text: str) -> DateQuestion:
     lowered = text.lower()
+    if in_week := _IN_WEEK.search(lowered):
+        return DateQuestion(week=0 if in_week.group(1) == "this" else 1)
     if _AFTER_TODAY.search(lowered):
         return DateQuestion(after_today=True)
     if _HOW_OFTEN_NOW.search(lowered):

@@ -21,15 +21,12 @@ from bot.reading import (
     asks_dose_amount,
     asks_for_a_dose,
     asks_how_long_for,
-    asks_meaning_of_term,
     asks_plan_note,
     asks_reassessment,
     asks_remaining,
     asks_start,
     asks_test_elsewhere,
-    asks_what_that_is,
     bare_plan_question,
-    defines_term,
     is_personal,
     lab_words,
     next_shot,
@@ -38,10 +35,10 @@ from bot.reading import (
     personal_twin,
     preparing,
     route_question,
-    terms_named,
     topic_followup,
     unsure_guess,
 )
+from bot.reading_terms import asks_meaning_of_term, asks_what_that_is, defines_term, terms_named
 from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, QUESTION_INTENTS
 
 _COURSE_TOPICS = ("ask_maintenance_plan", "ask_my_plan", "ask_weekly_duration", "ask_next_injection")
@@ -124,6 +121,12 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
         return [Question("request_human", turn.text)]  # "yes, please pass that question to the care team"
     if not turn.from_button and (pair := _bare_pair(text)):
         return pair  # "next shot + labs?": nothing but plan words, each its own question
+    if not turn.from_button and _LAST_AND_NEXT.search(text):
+        # "When I have last one and when is next please?": the last given, then the next
+        return [Question("ask_injection_history", text), Question("ask_next_injection", text)]
+    if not turn.from_button and _WHICH_FIRST.search(text) and lab_words(text) and _INJECTION_WORD.search(text):
+        # "which comes first, my bloods or my next injection?": both dates, in order
+        return [Question("ask_next_injection", text), Question("ask_next_lab_check", text)]
     followup = resolve_followup(text, ctx) if not turn.from_button else None
     if followup and not _classifier_knows_better(turn, followup) and (
             turn.intent not in QUESTION_INTENTS or turn.confidence < 0.6 or is_short(text)):
@@ -143,7 +146,11 @@ def questions_in(turn: Turn, ctx: Context) -> list[Question]:
     if intent == "ask_term_meaning" and len(terms := terms_named(text)) > 1:
         return [Question(intent, term) for term in terms[:MAX_QUESTIONS]]  # "what's MMA and what's MCV?"
     if intent in QUESTION_INTENTS:
-        return [Question(refined(intent, text), turn.text)]
+        asked = refined(intent, text)
+        if asked == "ask_next_injection" and _ALSO_LABS.search(text) and not turn.from_button:
+            # "tell me when next injection for me and also blood test when is": both, in order
+            return [Question(asked, turn.text), Question("ask_next_lab_check", turn.text)]
+        return [Question(asked, turn.text)]
     return []
 
 
@@ -239,6 +246,14 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
     return None
 
 
+_LAST_AND_NEXT = re.compile(r"\blast (?:one|jab|shot|injection|dose)\b.{0,25}\band (?:when(?:'s| is| will be)? )?"
+                            r"(?:the |my )?next\b", re.IGNORECASE)
+_ALSO_LABS = re.compile(r"\b(?:and also|also|plus|and)\b[^.?!]{0,15}\b(?:blood tests?|blood work|bloods|labs?)\b",
+                        re.IGNORECASE)
+_WHICH_FIRST = re.compile(r"\bwhich (?:comes|is|happens|one is|will be) (?:first|sooner|earlier)\b"
+                          r"|\b(?:before|after) or (?:before|after) (?:my|the)\b", re.IGNORECASE)
+_INJECTION_WORD = re.compile(r"\b(?:injections?|jabs?|shots?)\b", re.IGNORECASE)
+_SAME_DOSE = re.compile(r"\bsame (?:dose|amount|strength)\b", re.IGNORECASE)
 _WAS_DUE = re.compile(r"\bwhen (?:was|were|is) (?:i|he|she|they|we|it)\b(?: \w+){0,2}? (?:supposed|meant|due|scheduled)"
                       r"\b", re.IGNORECASE)
 
@@ -270,7 +285,8 @@ def refined(intent: str, text: str) -> str:
         # "1st jab this wk?", "done after today??": a question about the dates, not a report
         return "ask_weekly_duration" if read_date_question(text).after_today else "ask_next_injection"
     if intent == "ask_typical_starting_dose" and re.search(r"\bstart", text, re.IGNORECASE) and is_short(text) and (
-            not asks_dose_amount(text)):
+            not asks_dose_amount(text)) and not re.search(r"\b(?:dose|doses|dosage|typical|usual|normal|standard)\b",
+                                                          text, re.IGNORECASE):
         return "ask_next_injection"  # "start?" from a patient not yet started
     if intent == "ask_appointment_change" and asks_reassessment(text) and _ASKS_SOMETHING.search(text):
         return "ask_next_lab_check"  # "is that the same day as the review appointment?"
@@ -278,6 +294,8 @@ def refined(intent: str, text: str) -> str:
         return "ask_next_lab_check"  # "and the blood test?"
     if intent in ("ask_weekly_duration", "ask_injection_history") and _TILL_NEXT.search(text):
         return "ask_next_injection"  # "how many weeks till the next one?"
+    if intent == "ask_weekly_meaning" and _SAME_DOSE.search(text):
+        return "ask_my_product"  # "is it the same dose each week": the documented doses
     if intent in ("ask_injection_history", "report_missed_dose") and _WAS_DUE.search(text):
         return "ask_next_injection"  # "when was he actually supposed to have had it?": the due date
 

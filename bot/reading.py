@@ -20,23 +20,15 @@ import re
 from datetime import date, timedelta
 
 from bot.knowledge import term_for
+from bot.reading_terms import (  # re-exported: the callers read them from here
+    MY_OWN,
+    asks_meaning_of_term,
+)
+from bot.reading_terms import OWN_DATES as _OWN_DATES
 from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, TOPIC_INTENTS
 
-# The patient's own plan, not patients in general.
-MY_OWN = re.compile(
-    r"\b(?:my|mine|i'm having|im having|i am having|am i having|do i (?:get|have|need)|will i (?:get|have|need)|"
-    r"i get|i have|i'll have|i'll need|i need|for me|my own|do i start|do i switch|do i move|am i on|i'm on|im on|"
-    r"i start|i finish|i stop|i'm due|im due|am i due|i was due|was i due|i've had|ive had|have i had)\b",
-    re.IGNORECASE)
 _QUESTION = re.compile(r"\?|^\W*(?:when|what|which|how|is|are|do|does|did|will|can|could|should|so|and|ok)\b",
                        re.IGNORECASE)
-# A plan question about the patient's own dates, however short ("and my blood test?", "when was it due").
-_OWN_DATES = re.compile(
-    r"\b(?:my|mine|i|i'm|im)\b.*\b(?:dates?|due|start|stop|finish|end|next|last|blood|bloods|test|tests|shots?|"
-    r"jabs?|injections?|ones?|monthly|maintenance|switch)\b|\bwhen (?:was|is|does|do|will) (?:it|they|that|mine)\b"
-    r"|\b(?:date|dates|day)\b.*\b(?:i'm|im|i am|i)\b.*\b(?:having|have|get|getting|due)\b",
-    re.IGNORECASE)
-
 _MEANING = re.compile(r"\b(?:mean|means|meaning|what is|what's|whats|what are|stand for|stands for|explain|why|"
                       r"what (?:is|are) (?:it|they|that|those) for)\b", re.IGNORECASE)
 # General questions whose personal form is a plan question.
@@ -203,16 +195,6 @@ def asks_remaining(text: str) -> bool:
     return bool(_REMAINING.search(text or ""))
 
 
-def terms_named(text: str) -> list[str]:
-    """The glossary words a message asks about, in order ("what's homocysteine and what is intrinsic factor")."""
-    found: list[str] = []
-    for part in re.split(r"\band\b|,|;|\bor\b|\balso\b", text or "", flags=re.IGNORECASE):
-        term = term_for(part)
-        if term and term not in found:
-            found.append(term)
-    return found
-
-
 _LAB_WORDS = re.compile(r"\b(?:tests?|bloods?|blood work|bloodwork|labs?|fbc|cbc|mcv|serum|mma|homocysteine|"
                         r"recheck|re-check)\b", re.IGNORECASE)
 _ROUTE = re.compile(r"\b(?:muscle|intramuscular|under the skin|subcutaneous|sub-?cut|route)\b", re.IGNORECASE)
@@ -225,52 +207,6 @@ _NEXT_SHOT = re.compile(r"\b(?:next (?:one|jab|shot|injection|dose)|when'?s the 
                         r"when is the next)\b", re.IGNORECASE)
 _REASSESS = re.compile(r"\breassess\w*|\breview(?:ed)?\b", re.IGNORECASE)
 _HAD_SO_FAR = re.compile(r"\bhow many\b.*\b(?:had|so far|given|done)\b", re.IGNORECASE)
-_ASKS_MEANING = re.compile(r"\b(?:what(?:'s| is| are| does)?|whats|mean|means|meaning|stand for|stands for|measure|"
-                           r"measures|explain)\b", re.IGNORECASE)
-
-
-def asks_meaning_of_term(text: str) -> bool:
-    """ "whats an FBC", "what does serum B12 actually measure": a glossary word, and what it means."""
-    return bool(term_for(text or "")) and bool(_ASKS_MEANING.search(text or "")) and not MY_OWN.search(text or "")
-
-
-# "what is MMA", "wat is MMA", "what even is MCV", "what do they mean by maintenance", "is that the same as a CBC",
-# "pernicious anaemia. what actually is that?": the word itself is asked about, whatever "my" says elsewhere
-_DEFINE_BEFORE = re.compile(
-    r"\b(?:what(?:'s| is| are)?|whats|wat(?:'s| is)?|wot(?:'s| is)?|what do(?:es)? (?:they|you|the \w+|it|that) mean "
-    r"by|explain|never heard of|(?:the )?same (?:thing )?as|different (?:from|to)|difference between)\s+"
-    r"(?:even |actually |exactly |really )?(?:is |are )?(?:an? |the |this |that )?", re.IGNORECASE)
-_WHAT_THAT = (r"(?:what(?: \w+)? (?:is|are) (?:that|it|this|they|those)|what(?:'s| is) that|what does "
-              r"(?:that|it|this) (?:even |actually |really )?mean)")
-_DEFINE_AFTER = re.compile(rf"\b{_WHAT_THAT}\b|\b(?:mean|means|stand for|stands for|short for)\b|\b(?:the same "
-                           r"(?:thing|test|as)|same thing|(?:a )?different (?:test|thing|from|to)|is (?:that|it) "
-                           r"different)\b", re.IGNORECASE)
-_WHAT_THAT_LAST = re.compile(rf"\b{_WHAT_THAT}\W*$", re.IGNORECASE)
-_WHAT_THAT_IS = re.compile(rf"^\W*(?:so |and |but )?{_WHAT_THAT}\b", re.IGNORECASE)
-
-
-def asks_what_that_is(text: str) -> bool:
-    """ "What actually is that?": a question about the word just named, in the part before."""
-    return bool(_WHAT_THAT_IS.match(text or ""))
-
-
-def defines_term(text: str) -> bool:
-    """The message asks what a glossary word is ("what even is MCV", "what do they mean by maintenance", "is that
-    the same as a CBC", "pernicious anaemia - what actually is that?"), whatever "my" says elsewhere; but not
-    "what's my maintenance dose" or "when is my MMA test"."""
-    text = text or ""
-    for match in _DEFINE_BEFORE.finditer(text):
-        words = text[match.end():].split()
-        if words and words[0].lower() in ("my", "mine", "his", "her", "their", "your", "our", "next", "date"):
-            continue
-        if any(term_for(" ".join(words[:n])) for n in range(1, min(len(words), 3) + 1)):
-            return True
-    if not term_for(text):
-        return False
-    # "my letter says I move to maintenance next, what does that even mean": asked outright, whatever "my" says
-    return bool(_WHAT_THAT_LAST.search(text)) or (bool(_DEFINE_AFTER.search(text)) and not _OWN_DATES.search(text))
-
-
 # "how much is in each injection", "how much do I get each time": the documented dose, not a cost
 _DOSE_AMOUNT = re.compile(
     r"\bhow much\b(?!.{0,40}\b(?:cost|costs|pay|price|charge|£|\$|money|insurance)\b).{0,40}\b(?:each time|every time|"
@@ -406,10 +342,17 @@ def next_shot(text: str) -> bool:
     return bool(_NEXT_SHOT.search(text or ""))
 
 
+# "into the muscle or under the skin?": one route or the other
+_ROUTE_CHOICE = re.compile(r"\b(?:muscle|intramuscular(?:ly)?|\bim\b)\W+(?:\w+\W+){0,2}?or\W+(?:\w+\W+){0,3}?"
+                           r"(?:skin|subcutaneous(?:ly)?|sub-?cut)\b"
+                           r"|\b(?:under the skin|subcutaneous(?:ly)?|sub-?cut)\W+"
+                           r"(?:\w+\W+){0,2}?or\W+(?:\w+\W+){0,3}?(?:muscle|intramuscular(?:ly)?)\b", re.IGNORECASE)
+
+
 def route_question(text: str) -> bool:
     """ "is it in the arm muscle or under the skin?": the documented route (not self-injection)."""
     text = text or ""
-    return bool(_HOW_GIVEN.search(text)) or (bool(_ROUTE.search(text)) and bool(
+    return bool(_HOW_GIVEN.search(text)) or bool(_ROUTE_CHOICE.search(text)) or (bool(_ROUTE.search(text)) and bool(
         re.search(r"\b(?:is|does) (?:it|that|mine|this)\b|\b(?:it'?s|its|it is|they'?re|they are) (?:going|given|"
                   r"done|injected|put)\b|\bgo(?:es|ing)? (?:in|into)\b", text, re.IGNORECASE)))
 

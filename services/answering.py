@@ -76,6 +76,8 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
             which += 1  # the last weekly one is today: the one after it
         if question and question.how_often_now:
             return plan_words.maintenance_plan(facts, how_often_now=True)
+        if question and question.week is not None:
+            return plan_words.in_week(facts, question.week)  # "is there one next week at all?"
         day = asked_day(turn.text or "", turn.today) if question and asks_about_day(turn.text or "") else None
         if day is not None:  # a named date beats its weekday ("Sunday 13 Dec")
             return plan_words.on_date(facts, day)
@@ -95,6 +97,8 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
     if intent == "ask_my_plan" and (asks_plan_note(turn.text or "") or followup is None and note_asked_about(
             turn.text or "", facts.plan.notes)):
         return plan_words.plan_note(facts)  # the note they ask about, not the whole plan
+    if intent == "ask_next_lab_check" and followup is not None and followup.which:
+        return plan_words.next_lab_check(facts, which=followup.which)  # "any more after that one?"
     if intent == "ask_injection_history":
         ctx.history_index = back = followup.which if followup else 0  # "and before that?" steps back from here
         return plan_words.injection_history(facts, first=not back and bool(_FIRST_ONE.search(turn.text or "")),

@@ -50,6 +50,8 @@ _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do 
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
 _FOR_ME = re.compile(r"\b(?:for me|for mine|in my case|my plan|my schedule|for him|for her)\b", re.IGNORECASE)
 _SAYS_NO = re.compile(r"^\W*(?:no|nope|nah|not really|not now|it's not|it isn't|its not)\b", re.IGNORECASE)
+_FIRST_MAINTENANCE = re.compile(r"\bfirst (?:monthly|maintenance|2[- ]monthly|3[- ]monthly|two[- ]monthly|"
+                                r"three[- ]monthly) (?:one|jab|shot|injection|dose)\b", re.IGNORECASE)
 _DEFICIENCY_LIKE = {"sudden_weakness", "confusion"}  # checks a returning deficiency symptom can look like
 _STATIC = {
     "greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
@@ -63,6 +65,8 @@ def respond(turn: Turn, store, verifier: Verifier | None = None) -> Reply:
     turn = _with_named_references(turn)
     ctx = Context.load(turn.context)
     ctx.turn += 1
+    if offered := verification.given_reference(turn) if turn.entities.get("patient_reference") else None:
+        ctx.offered_reference, ctx.offered_turn = offered, ctx.turn  # used if a check starts soon after
     reply = Reply()
     _respond(turn, store, verifier, ctx, reply)
     reply.context = ctx.dump()
@@ -252,7 +256,8 @@ def _answer_general(question: Question, turn: Turn, store, verifier: Verifier, c
         _their_own_dates(turn, identity, record, ctx, reply)
     elif intent == "ask_appointment_change" and record is not None:
         # "one of his injections falls in the middle of the trip": which date the clinic would move
-        reply.say(answering.plan_answer("ask_next_injection", record, turn, ctx).lead)
+        which = "ask_maintenance_plan" if _FIRST_MAINTENANCE.search(turn.text or "") else "ask_next_injection"
+        reply.say(answering.plan_answer(which, record, turn, ctx).lead)  # "the day my first monthly one is due"
     if intent == "ask_term_meaning":
         ctx.term = term_for(question.text or turn.text or "") or ctx.term
     if offers:

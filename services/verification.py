@@ -41,7 +41,8 @@ def not_identified(verifier: Verifier, turn: Turn, ctx: Context, reply: Reply, p
         return None
     ctx.verify, ctx.verify_pending, ctx.verify_turn, ctx.verify_reference = "reference", pending, ctx.turn, None
     ctx.pending_text = turn.text or ""
-    reference = given_reference(turn)
+    reference = given_reference(turn) or (ctx.offered_reference if 0 <= ctx.turn - ctx.offered_turn <= VERIFY_TURNS
+                                          else None)  # "MRN-1005 here, is B12 safe?" then "when's my next one?"
     reply.say(response="utter_verification_intro")
     if reference is None:
         reply.say(response="utter_ask_verify_reference")

@@ -217,6 +217,26 @@ def on_date(facts: PlanFacts, day: date) -> PlanAnswer:
     return _answer(facts, f"No, there is no injection planned on {format_day(day)}.", (_next_due(s),))
 
 
+def in_week(facts: PlanFacts, week: int) -> PlanAnswer:
+    """"Is there one this week / next week?": the calendar week (Monday to Sunday), and the dates either side."""
+    s = facts.status
+    start = s.today - timedelta(days=s.today.weekday()) + timedelta(weeks=week)
+    end = start + timedelta(days=6)
+    named = "this week" if week == 0 else "next week"
+    inside = [d for d in s.upcoming if max(start, s.today) <= d <= end]
+    if inside:
+        listed = " and ".join(format_day(d) for d in inside[:3])
+        return _answer(facts, f"Yes: {named} you have an injection on {listed}.")
+    after = next((d for d in s.upcoming if d > end), None)
+    before = [d for d in s.upcoming if d < start]
+    lead = f"No, there is no injection planned {named}."
+    if before and after:
+        lead += f" Your next one is {on_day(before[0], s.today)}, then {on_day(after, s.today)}."
+    elif after:
+        lead += f" The next one after that is {on_day(after, s.today)}."
+    return _answer(facts, lead, () if after else (_next_due(s),))
+
+
 def _overdue_warning(s: PlanStatus) -> str:
     return (f"Your injection due on {format_date(s.next_due)} is {plural(s.overdue_days, 'day')} late, so these are "
             "counted from today; the clinic will confirm them.")
@@ -304,8 +324,17 @@ def reassessment(facts: PlanFacts) -> PlanAnswer:
     return _answer(facts, lead, (_maintenance(s),) if s.reassess_on and s.reassess_on >= s.today else ())
 
 
-def next_lab_check(facts: PlanFacts) -> PlanAnswer:
+def next_lab_check(facts: PlanFacts, which: int = 0) -> PlanAnswer:
+    """The next blood tests (`which` = 0) or the ones after them ("any more after that one?" = 1)."""
     s, plan = facts.status, facts.plan
+    if which:
+        coming = sorted((c for c in plan.lab_checks if c.due_on >= s.today), key=lambda c: c.due_on)
+        if which < len(coming):
+            later = coming[which]
+            return _answer(facts, f"After those, your plan lists blood tests {on_day(later.due_on, s.today)}: "
+                                  f"{', '.join(later.tests)}.")
+        return _answer(facts, "Your plan lists no further blood tests after those.",
+                       tuple(filter(None, [_reassessment(s)])) or ("The clinic will tell you when the next ones are.",))
     if s.next_lab_check:
         check = s.next_lab_check
         when = "today" if check.due_on == s.today else on_day(check.due_on, s.today)

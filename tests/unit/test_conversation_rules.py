@@ -226,3 +226,30 @@ def test_how_late_the_other_tests_and_the_due_date_of_a_missed_one():
     from bot.questions import refined
 
     assert refined("ask_injection_history", "When was he actually supposed to have had it?") == "ask_next_injection"
+
+
+def test_development_set_5_followups():
+    assert resolve_followup("any more after that one?", ctx("ask_next_lab_check")).which == 1
+    assert resolve_followup("what are those for", ctx("ask_next_lab_check")).intent == "ask_monitoring_labs"
+    assert resolve_followup("and bloods in between those?", ctx("ask_next_injection")).intent == "ask_next_lab_check"
+    assert resolve_followup("so which am I on right now", ctx("ask_term_meaning", term="maintenance")).intent == (
+        "ask_weekly_duration")
+    assert read_date_question("is there one next week at all?").week == 1
+    assert read_date_question("any jabs this week?").week == 0
+
+
+def test_development_set_5_messages_with_two_questions_and_route_choices():
+    assert [i for i, _ in _questions("When I have last one and when is next please?")] == [
+        "ask_injection_history", "ask_next_injection"]
+    assert [i for i, _ in _questions("which comes first, my bloods or my next injection?")] == [
+        "ask_next_injection", "ask_next_lab_check"]
+    assert [i for i, _ in _questions("please tell me when next injection for me and also blood test when is",
+                                     intent="ask_next_injection", confidence=0.69)] == [
+        "ask_next_injection", "ask_next_lab_check"]
+    assert _questions("into the muscle or under the skin?", intent="ask_self_injection", confidence=0.49) == [
+        ("ask_my_product", "into the muscle or under the skin?")]
+    from bot.questions import refined
+
+    assert refined("ask_typical_starting_dose", "what's a typical starting dose then") == "ask_typical_starting_dose"
+    assert refined("ask_typical_starting_dose", "start?") == "ask_next_injection"
+    assert refined("ask_weekly_meaning", "is it the same dose each week") == "ask_my_product"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot import reading
+from bot import reading, reading_terms
 
 TODAY = date(2026, 12, 2)
 RANKING = [("ask_next_injection", 0.3), ("ask_recovery_time", 0.25), ("ask_next_lab_check", 0.2)]
@@ -68,7 +68,7 @@ def test_the_parts_of_a_message_with_several_questions():
     assert reading.part_guess("and is that into the muscle") == "ask_my_product"
     assert reading.part_guess("how many have i had so far") == "ask_injection_history"
     assert reading.part_guess("lovely weather") is None
-    assert reading.terms_named("what's homocysteine and what is intrinsic factor") == ["homocysteine",
+    assert reading_terms.terms_named("what's homocysteine and what is intrinsic factor") == ["homocysteine",
                                                                                        "intrinsic factor"]
 
 
@@ -83,12 +83,12 @@ def test_asking_whether_it_is_urgent():
     "what does MCV stand for on a blood test",
 ])
 def test_a_glossary_word_asked_about_outright(text):
-    assert reading.defines_term(text)
+    assert reading_terms.defines_term(text)
 
 
 @pytest.mark.parametrize("text", ["when is my MMA test", "what's my maintenance dose", "is my FBC next week"])
 def test_own_dates_are_not_glossary_questions(text):
-    assert not reading.defines_term(text)
+    assert not reading_terms.defines_term(text)
 
 
 def test_how_it_is_given_is_the_documented_route():

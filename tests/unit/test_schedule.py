@@ -231,3 +231,18 @@ def test_a_reassessment_that_has_passed_is_named_when_no_next_date_is_documented
     p = plan(weekly(start, doses=None), Phase("maintenance", MCG, MONTH), reassess_on=TODAY - timedelta(days=10))
     text = plan_answer_text("ask_next_injection", _record(p, given_on(TODAY - timedelta(days=7))), TODAY)
     assert "planned for 14 Nov 2026" in text and "If that has not happened" in text
+
+
+def test_is_there_one_next_week_and_the_blood_tests_after_the_next_ones():
+    from bot.wording.plan import in_week, next_lab_check
+    from services.answering import facts_for
+
+    start = TODAY - timedelta(days=14)  # a Tuesday: weekly on Tuesdays
+    p = plan(weekly(start), Phase("maintenance", MCG, MONTH, starts_on=start + timedelta(days=70)),
+             lab_checks=(LabCheck(TODAY + timedelta(days=10), ("CBC",)),
+                         LabCheck(TODAY + timedelta(days=40), ("serum B12", "MMA"))))
+    facts = facts_for(_record(p, given_on(start, start + timedelta(days=7), TODAY)), TODAY)
+    assert in_week(facts, 1).lead == "Yes: next week you have an injection on Tuesday 1 Dec 2026."
+    assert next_lab_check(facts, which=1).lead.startswith("After those, your plan lists blood tests on ")
+    assert "serum B12, MMA" in next_lab_check(facts, which=1).lead
+    assert next_lab_check(facts, which=2).lead == "Your plan lists no further blood tests after those."
