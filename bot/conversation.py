@@ -114,6 +114,7 @@ class Context:
     term: str | None = None  # the glossary word last explained ("when does mine start?" after "maintenance")
     urgent_turn: int = -1  # when urgent-care advice was last given
     date_index: int = 0  # which upcoming injection the last answer named (0 = the next one)
+    listed_to: int = -1  # the last upcoming injection a list just named ("and the next few after that?" goes on)
     history_index: int = 0  # which given injection the last answer named (0 = the last one, 1 = the one before)
     offer: str | None = None  # follow-up kind offered to the care team
     offer_turn: int = -1
@@ -127,6 +128,7 @@ class Context:
     verify_reference: str | None = None
     verify_pending: str | None = None  # the plan question that started the check
     verify_turn: int = -1
+    refused_turn: int = -1  # when "I can only show your own plan" was said (her follow-ups are refused too)
     offered_reference: str | None = None  # a reference typed before any check asked for it ("MRN-1005, is B12 ...")
     offered_turn: int = -1
     report_date: str | None = None  # ISO date of an injection the patient reported, awaiting "yes"

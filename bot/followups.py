@@ -73,7 +73,7 @@ _BARE_LABS = re.compile(r"^\W*(?:and |so |ok |what about |k )?(?:the |my |any |h
 _HOW_LATE = re.compile(r"^\W*(?:and |so |ok )?(?:by )?how (?:many days|late|overdue|long overdue)(?: (?:late|overdue|"
                        r"over|behind|then|is that|am i|is it|was it|is he|is she))*\W*$", re.IGNORECASE)
 # "and the other ones on the order, what are those" after a lab word: the plan's own tests
-_OTHER_TESTS = re.compile(r"\b(?:the )?(?:other|rest of the) (?:ones|tests?|bloods?|things|bits)\b", re.IGNORECASE)
+_OTHER_TESTS = re.compile(r"\b(?:the )?(?:other|rest of the) (?:ones?|tests?|bloods?|things|bits)\b", re.IGNORECASE)
 _UNTIL_WHEN = re.compile(r"^\W*(?:and |so )?(?:until|till|til|up to) when\W*$|^\W*for how long\W*$", re.IGNORECASE)
 _WHICH_ONES = re.compile(r"^\W*(?:and |so )?which (?:ones|one)(?: (?:are they|again|are those))?\W*$", re.IGNORECASE)
 _LIST = re.compile(r"\b(?:all (?:(?:of )?(?:my|the) )?(?:upcoming |future |remaining |next )?"

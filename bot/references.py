@@ -78,29 +78,63 @@ _NAMED = re.compile(
 )
 
 
+def _spelled(prefix: str) -> re.Pattern[str]:
+    """A known prefix however it is spaced, dotted or bracketed ("M R N 1002", "M.R.N. 1002", "(MRN)1002",
+    "MRN~1002", "1MRN-1002x"): read widely, because it only ever refuses."""
+    letters = r"[\W_]*".join(map(re.escape, prefix))
+    return re.compile(rf"(?<![A-Za-z]){letters}[\W_]*(\d{{2,12}})(?!\d)", re.IGNORECASE)
+
+
+_NOT_A_PREFIX = frozenset("on with at since range in of for to from is was and the my a an about around by or per"
+                          .split())
+_NOT_A_PERSON = re.compile(r"\b(?:doctor|doctors|gp|gps|nurse|nurses|surgery|surgerys|clinic|clinics|pharmacy|"
+                           r"pharmacist|dentist|consultant|hospital)'s\s*$", re.IGNORECASE)
+_AMOUNT_AFTER = re.compile(r"^\s*(?:mcg|mg|ml|micrograms?|milligrams?|units?|iu|ug)\b", re.IGNORECASE)
+
+
+def _introduced(text: str, known: tuple[str, ...]) -> list[str]:
+    """Numbers introduced as a person's reference, without the ones that are not: "a patient on 1000 mcg", "the
+    reference range 200 to 900", "my GP's ref is 4471", a phone number."""
+    found = []
+    for m in _NAMED.finditer(text):
+        prefix, digits = m.group(1), m.group(2)
+        if prefix and prefix.lower() in _NOT_A_PREFIX or _AMOUNT_AFTER.match(text[m.end():]):
+            continue
+        if _NOT_A_PERSON.search(text[:m.start()] + m.group(0).split()[0]) or (digits[0] == "0" and len(digits) >= 10):
+            continue
+        found.append(f"{(prefix or known[0]).upper()}-{digits}")
+    return found
+
+
 def named_references(text: str) -> tuple[str, ...]:
-    """Every reference the message names, in order and once each: a known prefix anywhere, a number introduced
-    as someone's reference, or the whole message."""
+    """Every reference the message names, in order and once each: a known prefix anywhere (however spaced), a
+    number introduced as someone's reference, or the whole message."""
     if not text or not isinstance(text, str):
         return ()
     known = reference_prefixes()
-    found = [f"{m.group(1).upper()}-{m.group(2)}" for m in _ANYWHERE.finditer(text) if m.group(1).upper() in known]
-    found += [f"{(m.group(1) or known[0]).upper()}-{m.group(2)}" for m in _NAMED.finditer(text)]
+    found = [f"{prefix}-{m.group(1)}" for prefix in known for m in _spelled(prefix).finditer(text)]
+    found += _introduced(text, known)
     whole = normalise_reference(text) if _WHOLE_PREFIXED.match(text) or _WHOLE_DIGITS.match(text) else None
     return tuple(dict.fromkeys([*found, *([whole] if whole else [])]))
 
 
 # Letters of other scripts that look like Latin ones (Cyrillic, Greek): "МRN" with a Cyrillic М is "MRN".
 _LOOKALIKES = str.maketrans(
-    "АВЕЗІЈКМНОРСТУХаеіјорсухѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ",
-    "ABE3IJKMHOPCTYXaeijopcyxsdqwABEZHIKMNOPTYXaikvoptux",
+    "АВЕЗІЈКМНОРСТУХаеіјорсухѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ",
+    "ABE3IJKMHOPCTYXaeijopcyxsdqwABEZHIKMNOPTYXaikvoptuxABCDEFGHIJKLMNOPRSTUVWYZ",
 )
+# characters that show nothing, and marks left on a letter or digit after composing ("MRN-1\u0301002")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari, ...)
+_STRAY_MARKS = re.compile(r"(?<=[A-Za-z0-9])[\u0300-\u036f]+")
 # "ＭＲＮ-１００２", "MRN‑1002" (a non-breaking hyphen), "MRN_1002": separators read as the reference's dash
 _SEPARATORS = ("\u00a0\u00ad\u02d7\u058a\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
                "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u207b\u208b\u2212\u2796\ufe58\ufe63\uff0d_#:/=")
 _DASHES = str.maketrans({c: "-" for c in _SEPARATORS})
-_LETTER = r"A-Za-z\uff21-\uff3a\uff41-\uff5a\u0391-\u03c9\u0400-\u04ff\u0500-\u052f"
-_REFERENCE_LIKE = re.compile(rf"(?<![{_LETTER}])[{_LETTER}]{{2,6}}[-{_SEPARATORS} ]?[0-9\uff10-\uff19]{{3,}}")
+_LETTER = (r"A-Za-z\uff21-\uff3a\uff41-\uff5a\u0391-\u03c9\u0400-\u04ff\u0500-\u052f\u1d00-\u1d2b\u0262\u0280\u029c"
+           r"\u026a\u029f\u0274\u028f\ua730\ua731\U0001d400-\U0001d6a5")
+_DIGIT = r"0-9\uff10-\uff19\U0001d7ce-\U0001d7ff"
+_REFERENCE_LIKE = re.compile(rf"(?<![{_LETTER}])[{_LETTER}]{{2,6}}[-{_SEPARATORS} ]?[{_DIGIT}]{{3,}}")
 
 
 def _plain(m: re.Match) -> str:
@@ -113,5 +147,8 @@ def _plain(m: re.Match) -> str:
 
 
 def latin_references(text: str) -> str:
-    """The text with every reference-like run written in plain Latin letters, digits and a dash."""
+    """The text without invisible characters, and every reference-like run written in plain Latin letters,
+    digits and a dash."""
+    text = _STRAY_MARKS.sub("", unicodedata.normalize("NFC", _INVISIBLE.sub("", text)))
+    text = _OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)  # "١٠٠٢" → "1002"
     return _REFERENCE_LIKE.sub(_plain, text)

@@ -156,7 +156,7 @@ def clean_metadata(raw: Any, address: str | None) -> dict[str, str]:
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raw = {}
     raw = raw if isinstance(raw, dict) else {}
     clean: dict[str, str] = {}
@@ -203,6 +203,17 @@ async def owner_of(request_app: Any, sender_id: str) -> str | None:
 
 def _address(request: Request) -> str | None:
     return request.remote_addr or request.ip
+
+
+def _socket_address(environ: Any) -> str | None:
+    """The caller's address for a socket.io connection. engine.io's Sanic driver writes REMOTE_ADDR as 127.0.0.1
+    for every client, so the address comes from the Sanic request it keeps beside it."""
+    if not isinstance(environ, dict):
+        return None
+    request = environ.get("sanic.request")
+    if request is not None:
+        return _address(request)
+    return (environ.get("asgi.scope") or {}).get("client", [None])[0] or environ.get("REMOTE_ADDR")
 
 
 class B12RestInput(RestInput):
@@ -275,12 +286,16 @@ class B12SocketIOInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
-            addresses[sid] = environ.get("REMOTE_ADDR") or (environ.get("asgi.scope") or {}).get("client", [None])[0]
+        async def connect(sid: str, environ: Any = None, auth: Any = None, *_more: Any) -> bool:
+            if sid in addresses:
+                return True  # a "connect" event the client sent itself: its address stays what the server saw
+            addresses[sid] = _socket_address(environ)
             return True
 
         @sio.on("disconnect", namespace=self.namespace)
-        async def disconnect(sid: str) -> None:
+        async def disconnect(sid: str, *_more: Any) -> None:
+            if sio.manager.is_connected(sid, self.namespace or "/"):
+                return  # a "disconnect" event the client sent itself, not the connection ending
             bound.pop(sid, None)
             proven.discard(sid)
             addresses.pop(sid, None)

@@ -72,6 +72,7 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
         which = followup.which if followup else question.which
         if followup and followup.which and (asked := read_date_question(turn.text or "")).count > 1:
             question = DateQuestion(count=asked.count)  # "and the next few after that?": a list from there
+            which = max(which, ctx.listed_to + 1)  # from after the dates a list just named
         if question and question.after_today and facts.status.upcoming[:1] == (turn.today,):
             which += 1  # the last weekly one is today: the one after it
         if question and question.how_often_now:
@@ -84,7 +85,7 @@ def plan_answer(intent: str, record: PlanRecord, turn: Turn, ctx: Context,
         count = question.count if question else 1
         answer = plan_words.next_injection(facts, which=which, count=count,
                                            weekday=question.weekday if question else None)
-        ctx.date_index = which + count - 1  # after a list, "the one after that" is the one after its last date
+        ctx.date_index, ctx.listed_to = which, which + count - 1 if count > 1 else -1
         return answer
     if intent in ("ask_next_lab_check", "ask_maintenance_plan") and asks_reassessment(turn.text or "") and not (
             lab_words(turn.text or "")):

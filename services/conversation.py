@@ -39,17 +39,22 @@ from bot.wording.plan import general_closing
 from services import answering, care_team, verification
 
 ACTION = "action_respond"
+REFUSAL_TURNS = 3  # for this many messages after "I can only show your own plan", "and hers?" is refused too
 FRAGMENT_WORDS = 4  # a message this short right after an answer ("and after the 4?") is a follow-up, not evidence
 OWN_DATES = 4  # how many of their dates show what "every other day" means for them
 UNSURE_DIALOGUE = 0.6  # a stop or deny below this that opens with a question word is read as the question
 _WH_QUESTION = re.compile(r"^\W*(?:so |ok |and |but )?(?:when|how long|how many|what|which|where)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
+_A_WORD = re.compile(r"[^\W\d_]{2}")
 ASKED_BESIDE = 0.05  # a plan question ranked this high beside identity details is what the patient asked
 _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do i do now|help me|please help)\b",
                        re.IGNORECASE)
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
 _FOR_ME = re.compile(r"\b(?:for me|for mine|in my case|my plan|my schedule|for him|for her)\b", re.IGNORECASE)
 _SAYS_NO = re.compile(r"^\W*(?:no|nope|nah|not really|not now|it's not|it isn't|its not)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:she|he|her|hers|his|him|they|their|them|mum'?s?|mom'?s?|dad'?s?|sister'?s?|"
+                           r"brother'?s?|husband'?s?|wife'?s?)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|mine|myself)\b", re.IGNORECASE)
 _FIRST_MAINTENANCE = re.compile(r"\bfirst (?:monthly|maintenance|2[- ]monthly|3[- ]monthly|two[- ]monthly|"
                                 r"three[- ]monthly) (?:one|jab|shot|injection|dose)\b", re.IGNORECASE)
 _DEFICIENCY_LIKE = {"sudden_weakness", "confusion"}  # checks a returning deficiency symptom can look like
@@ -118,7 +123,8 @@ def _respond(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply) 
         # to seek urgent care), not a check question about a sudden weakness
         return _ask_check(screen.check.category, turn, ctx, reply)
     if earns_check(screen or Screen(), turn.suspected_emergency, after_urgent=ctx.just_asked(
-            ctx.urgent_turn), fragment_after_answer=bool(ctx.topic) and len(_WORDS.findall(typed)) <= FRAGMENT_WORDS):
+            ctx.urgent_turn), fragment_after_answer=(bool(ctx.topic) and len(_WORDS.findall(typed)) <= FRAGMENT_WORDS)
+                                          or not _A_WORD.search(typed)):  # "8102", "-1002": nothing to check
         return _ask_check(None, turn, ctx, reply)  # the scorer's suspicion alone: ask, never alarm
     if turn.intent == "report_emergency":  # the classifier alone never gives urgent advice
         turn = next_best(turn)
@@ -202,9 +208,13 @@ def _part(turn: Turn, question: Question, questions: list[Question]) -> Turn:
 def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx: Context, reply: Reply) -> None:
     intent = question.intent
     asked_about = {r for r in map(verification.normalise_reference, turn.entities.get("patient_reference", ())) if r}
-    if asked_about - {identity.reference}:
-        reply.say(response="utter_only_own_plan")  # and nothing else: their own dates could be read as the other's
-        ctx.topic = intent
+    after_refusal = ctx.refused_turn >= 0 and ctx.turn - ctx.refused_turn <= REFUSAL_TURNS
+    if asked_about - {identity.reference} or (after_refusal and (_THIRD_PERSON.search(turn.text or "") or (
+            question.followup is not None and not _FIRST_PERSON.search(turn.text or "")))):
+        # and nothing else: their own dates could be read as the other's; "and hers?", "and after that?" right
+        # after are refused too, "ok, what about mine" is answered
+        reply.say(response="utter_only_own_plan")
+        ctx.topic, ctx.refused_turn = intent, ctx.turn
         return
     if intent in ("report_injection_given", "ask_calendar"):
         return care_team.plan_request(intent, question, identity, turn, store, ctx, reply)
@@ -325,7 +335,11 @@ def _dialogue(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply)
         care_team.request_human(turn, store, verifier, ctx, reply)
     elif intent == "provide_identity":
         identity = verification.identify(verifier, turn)
-        if identity.reference is not None:
+        named = {r for r in turn.entities.get("patient_reference", ()) if verification.normalise_reference(r)}
+        if identity.reference is not None and {verification.normalise_reference(r) for r in named} - {
+                identity.reference}:
+            reply.say(response="utter_only_own_plan")  # "what about MRN-1002?", "1002": someone else's reference
+        elif identity.reference is not None:
             reply.say(response="utter_already_signed_in")
         else:
             # "my ref is MRN-1042, dob …, how many have I had?": the question beside the details, if any

@@ -201,6 +201,43 @@ def test_odd_socket_io_events_are_ignored_without_a_traceback(live_stack):
         assert b"Traceback" not in handle.read()
 
 
+async def _fake_reserved_events(rasa_url: str) -> list[str]:
+    client, got, session = socketio.AsyncClient(), [], {}
+    client.on("bot_uttered", lambda data: got.append(data.get("text", "")))
+    client.on("session_confirm", lambda data: session.__setitem__("id", data))
+    await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
+    await client.emit("disconnect")  # sent by the client: the connection stays open
+    await client.emit("connect", {"REMOTE_ADDR": "10.0.0.1"})
+    await client.emit("session_request", {"session_id": None})
+    for _ in range(50):
+        if "id" in session:
+            break
+        await asyncio.sleep(0.1)
+    long_text = ("I have a question about my injections and the blood tests and whether tablets would do. " * 50)[:3990]
+    for _ in range(6):
+        await client.emit("user_uttered", {"message": long_text, "session_id": session["id"],
+                                           "customData": {"client_key": "reserved-events"}})
+    for _ in range(100):
+        if len(got) >= 6:
+            break
+        await asyncio.sleep(0.1)
+    await client.disconnect()
+    return got
+
+
+def test_client_sent_connect_and_disconnect_events_change_nothing(live_stack):
+    """Red-team pass 5: a client that sent its own "disconnect" or "connect" event wiped or chose its address, and
+    with it the per-address budget and verification allowance; both also logged a traceback."""
+    log = live_stack.server("rasa").log_path
+    before = log.stat().st_size
+    with ThreadPoolExecutor(1) as pool:
+        got = pool.submit(asyncio.run, _fake_reserved_events(live_stack.rasa_url)).result()
+    assert sum("send this one again" in text for text in got) >= 3, got  # the budget still applies
+    with log.open("rb") as handle:
+        handle.seek(before)
+        assert b"Traceback" not in handle.read()
+
+
 # --- 5. size and shape of what is sent ---------------------------------------------------------------------
 
 
@@ -307,6 +344,22 @@ def test_a_reference_as_bare_digits_or_cyrillic_letters_is_another_patients(live
         reply = say(live_stack, text, patient_token=token)
         assert "only" in reply.lower() and "Priya" not in reply, (text, reply)
     assert "Priya" in say(live_stack, "my number is 8101, when is my next shot", patient_token=token)
+
+
+def test_after_a_refusal_her_follow_ups_are_refused_too(live_stack, patient):
+    """Red-team pass 5: after "her number is 8102" was refused, "and after that?", "what about her bloods?" and "what
+    about MRN-8102?" got the signed-in patient's own dates and "you're already signed in"."""
+    token, sender, key = issue_token(patient, minutes=60), uuid.uuid4().hex, uuid.uuid4().hex
+    first = say(live_stack, "her number is 8102, when is her next injection?", sender=sender, client_key=key,
+                patient_token=token)
+    assert "only" in first.lower() and "Priya" not in first
+    for text in ("and after that?", "what about her bloods?", "when does she switch to monthly?"):
+        reply = say(live_stack, text, sender=sender, client_key=key, patient_token=token)
+        assert "Priya" not in reply and "Robin" not in reply, (text, reply)
+    for text in ("what about MRN-8102?", "8102"):
+        reply = say(live_stack, text, patient_token=token)
+        assert "only" in reply.lower() and "already signed in" not in reply, (text, reply)
+    assert "Priya" in say(live_stack, "when is my next injection?", sender=sender, client_key=key, patient_token=token)
 
 
 def test_many_long_messages_at_once_from_one_client_stall_nobody(live_stack):

@@ -120,3 +120,16 @@ def test_no_budget_when_turned_off_or_the_address_is_unknown(monkeypatch):
     off = InFlight()
     assert off.take("a", 4000) and off.take("a", 4000)
     assert InFlight(100).take(None, 90) and InFlight(100).take("", 90)
+
+
+def test_a_socket_io_clients_address_comes_from_the_sanic_request():
+    """Red-team pass 5: engine.io's Sanic driver writes REMOTE_ADDR as 127.0.0.1 for every client, so every widget
+    user shared one budget and one verification allowance."""
+    from types import SimpleNamespace
+
+    from rasa_ext.channels import _socket_address
+
+    request = SimpleNamespace(remote_addr="", ip="10.1.2.3")
+    assert _socket_address({"REMOTE_ADDR": "127.0.0.1", "sanic.request": request}) == "10.1.2.3"
+    assert _socket_address({"asgi.scope": {"client": ["10.9.9.9", 1]}}) == "10.9.9.9"
+    assert _socket_address({}) is None and _socket_address("not a dict") is None

@@ -59,3 +59,28 @@ def test_after_look_alikes_are_written_plainly_both_readers_see_the_reference():
     text = latin_references("what about \u041cRN\u20111002?")
     assert named_references(text) == ("MRN-1002",)
     assert normalise_reference(latin_references("\u041crn 1002")) == "MRN-1002"
+
+
+@pytest.mark.parametrize("text", [
+    "when is M R N 1002 next injection?", "for M.R.N. 1002?", "MRN~1002", "(MRN)1002", "MRN(1002)", "MRN|1002",
+    "1MRN-1002 next shot?", "MRN-1002x and her bloods", "MRN\u200b-1002?", "MRN-1\u200d002?", "MRN-1\u0301002?",
+    "\u1d0d\u0280\u0274-1002", "\U0001d40c\U0001d411\U0001d40d-1002", "MRN-\u0661\u0660\u0660\u0662",
+])
+def test_red_team_pass_5_spellings_of_another_reference_are_read(text):
+    """Red-team pass 5: spaced or dotted prefixes, other separators, letters stuck on, zero-width characters, stray
+    combining marks, small capitals, mathematical letters and Arabic-Indic digits hid the reference."""
+    assert named_references(latin_references(text)) == ("MRN-1002",), text
+
+
+@pytest.mark.parametrize("text", [
+    "as a patient on 1000 mcg weekly, when is my next injection?", "I'm a patient with 1000 mcg shots",
+    "I've been a patient since 2019, when's my next jab?", "reference range 200 to 900 - when is my blood test?",
+    "my number is 07700900123 - when is my next shot?", "my doctor's number is 555 1234, when is my next injection?",
+    "my GP's ref is 4471 - when is my next shot?",
+])
+def test_red_team_pass_5_numbers_that_are_not_references_are_not_refused(text):
+    assert named_references(latin_references(text)) == (), text
+
+
+def test_digits_of_other_scripts_are_read_as_digits_for_the_check():
+    assert normalise_reference(latin_references("MRN-\u0661\u0660\u0660\u0661")) == "MRN-1001"
