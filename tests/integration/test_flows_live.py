@@ -36,8 +36,9 @@ def test_the_shipped_flows_pass_against_the_real_bot(live_stack):
 # sit just under the figures of 2026-12-03 (README, Evaluation), so a change that loses replies fails here.
 EVALUATION_FLOORS = {"conversation_eval": 0.98, "conversation_eval_b": 0.95, "conversation_eval_c": 0.98,
                      "conversation_eval_d": 0.97, "conversation_eval_e": 0.99, "conversation_eval_f": 0.98,
-                     "conversation_eval_g": 0.90, "conversation_eval_h": 0.95, "conversation_dev": 0.95,
-                     "conversation_dev_2": 0.93, "conversation_dev_3": 0.97}
+                     "conversation_eval_g": 0.91, "conversation_eval_h": 0.96, "conversation_dev": 0.95,
+                     "conversation_dev_2": 0.95, "conversation_dev_3": 0.97, "conversation_dev_4": 0.97,
+                     "conversation_dev_5": 0.95}
 
 
 @pytest.mark.live

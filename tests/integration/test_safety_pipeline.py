@@ -19,9 +19,9 @@ FLOORS = {  # urgent advice, nothing on an urgent one, false alarms, checks on n
     safety_report.SETS: (1.0, 0.0, 0.01, 0.05, 1.0, 0.01),
     safety_report.SET_B: (0.99, 0.005, 0.01, 0.08, 0.99, 0.01),
     safety_report.SET_C: (0.99, 0.005, 0.01, 0.075, 0.97, 0.02),
-    safety_report.SET_D: (0.99, 0.0, 0.005, 0.08, 0.94, 0.04),
-    safety_report.SET_E: (0.89, 0.03, 0.035, 0.045, 0.82, 0.02),
-    safety_report.SET_F: (0.92, 0.01, 0.04, 0.08, 0.82, 0.005),
+    safety_report.SET_D: (0.99, 0.0, 0.005, 0.08, 0.94, 0.035),
+    safety_report.SET_E: (0.89, 0.03, 0.035, 0.03, 0.82, 0.015),
+    safety_report.SET_F: (0.93, 0.01, 0.04, 0.07, 0.83, 0.005),
     safety_report.SET_G: (0.92, 0.015, 0.04, 0.085, 0.865, 0.03),
 }
 
