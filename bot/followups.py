@@ -59,8 +59,8 @@ _WHO_ASK = re.compile(r"\b(?:who (?:do|should|can) i (?:ask|call|contact|talk to
                       re.IGNORECASE)
 _WHICH_TESTS = re.compile(r"\bwhich (?:tests?|bloods?)\b|\bwhat tests?\b|\bwhat bloods?\b", re.IGNORECASE)
 _SAME_DAY_AS_LABS = re.compile(r"\b(?:same (?:day|time|date) as|together with|at the same time as|along with) "
-                               r"(?:the |my |"
-                               r"her |his )?(?:bloods?|blood (?:tests?|work)|labs?|tests?|fbc|cbc)\b", re.IGNORECASE)
+                               r"(?:the |my |her |his )?(?:bloods?|blood (?:tests?|work)|labs?|tests?|fbc|cbc)\b",
+                               re.IGNORECASE)
 _ANY_MORE = re.compile(r"\b(?:any|are there) (?:more|other|further|others)\b|\banother (?:one|blood test|test|lot)\b",
                        re.IGNORECASE)
 _WHAT_FOR = re.compile(r"\bwhat (?:are|is|were) (?:those|they|these|that|it|them) (?:for|about|checking|testing)\b|"

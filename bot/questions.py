@@ -247,7 +247,8 @@ def _unsure(turn: Turn, text: str, ctx: Context) -> str | None:
 
 
 _LAST_AND_NEXT = re.compile(r"\blast (?:one|jab|shot|injection|dose)\b.{0,25}\band (?:when(?:'s| is| will be)? )?"
-                            r"(?:the |my )?next\b", re.IGNORECASE)
+                            r"(?:the |my )?next\b(?! (?:blood|bloods|labs?|tests?|review|appointment|check))",
+                            re.IGNORECASE)
 _ALSO_LABS = re.compile(r"\b(?:and also|also|plus|and)\b[^.?!]{0,15}\b(?:blood tests?|blood work|bloods|labs?)\b",
                         re.IGNORECASE)
 _WHICH_FIRST = re.compile(r"\bwhich (?:comes|is|happens|one is|will be) (?:first|sooner|earlier)\b"

@@ -20,10 +20,7 @@ import re
 from datetime import date, timedelta
 
 from bot.knowledge import term_for
-from bot.reading_terms import (  # re-exported: the callers read them from here
-    MY_OWN,
-    asks_meaning_of_term,
-)
+from bot.reading_terms import MY_OWN, asks_meaning_of_term
 from bot.reading_terms import OWN_DATES as _OWN_DATES
 from bot.vocabulary import FALLBACK_INTENT, GENERAL_INTENTS, PLAN_INTENTS, TOPIC_INTENTS
 
