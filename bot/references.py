@@ -124,7 +124,7 @@ _LOOKALIKES = str.maketrans(
     "ABE3IJKMHOPCTYXaeijopcyxsdqwABEZHIKMNOPTYXaikvoptuxABCDEFGHIJKLMNOPRSTUVWYZ",
 )
 # characters that show nothing, and marks left on a letter or digit after composing ("MRN-1\u0301002")
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\u180e\ufeff\U000e0000-\U000e007f]")
 _OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari, ...)
 _STRAY_MARKS = re.compile(r"(?<=[A-Za-z0-9])[\u0300-\u036f]+")
 # "ＭＲＮ-１００２", "MRN‑1002" (a non-breaking hyphen), "MRN_1002": separators read as the reference's dash
@@ -149,6 +149,6 @@ def _plain(m: re.Match) -> str:
 def latin_references(text: str) -> str:
     """The text without invisible characters, and every reference-like run written in plain Latin letters,
     digits and a dash."""
-    text = _STRAY_MARKS.sub("", unicodedata.normalize("NFC", _INVISIBLE.sub("", text)))
+    text = unicodedata.normalize("NFC", _STRAY_MARKS.sub("", _INVISIBLE.sub("", text)))  # marks off before they compose
     text = _OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)  # "١٠٠٢" → "1002"
     return _REFERENCE_LIKE.sub(_plain, text)

@@ -52,8 +52,9 @@ _WHAT_NOW = re.compile(r"\b(?:what (?:should|do|can|must) i do|what now|what do 
 _ASKS_WHETHER = re.compile(r"\b(?:should|shall|can|could|may|must|do|will) (?:i|we|he|she|they)\b", re.IGNORECASE)
 _FOR_ME = re.compile(r"\b(?:for me|for mine|in my case|my plan|my schedule|for him|for her)\b", re.IGNORECASE)
 _SAYS_NO = re.compile(r"^\W*(?:no|nope|nah|not really|not now|it's not|it isn't|its not)\b", re.IGNORECASE)
-_THIRD_PERSON = re.compile(r"\b(?:she|he|her|hers|his|him|they|their|them|mum'?s?|mom'?s?|dad'?s?|sister'?s?|"
-                           r"brother'?s?|husband'?s?|wife'?s?)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:she|he|her|hers|his|him|they|their|them|(?:mum|mom|mother|dad|father|sister|brother|"
+                           r"husband|wife|partner|son|daughter|kid|child|baby|gran|granny|grandma|grandad|nan|friend|"
+                           r"aunt|uncle|niece|nephew|boyfriend|girlfriend|patient)(?:'?s)?)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|mine|myself)\b", re.IGNORECASE)
 _FIRST_MAINTENANCE = re.compile(r"\bfirst (?:monthly|maintenance|2[- ]monthly|3[- ]monthly|two[- ]monthly|"
                                 r"three[- ]monthly) (?:one|jab|shot|injection|dose)\b", re.IGNORECASE)
@@ -210,9 +211,9 @@ def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx:
     asked_about = {r for r in map(verification.normalise_reference, turn.entities.get("patient_reference", ())) if r}
     after_refusal = ctx.refused_turn >= 0 and ctx.turn - ctx.refused_turn <= REFUSAL_TURNS
     if asked_about - {identity.reference} or (after_refusal and (_THIRD_PERSON.search(turn.text or "") or (
-            question.followup is not None and not _FIRST_PERSON.search(turn.text or "")))):
-        # and nothing else: their own dates could be read as the other's; "and hers?", "and after that?" right
-        # after are refused too, "ok, what about mine" is answered
+            not _FIRST_PERSON.search(turn.text or "")))):
+        # and nothing else: their own dates could be read as the other's; "and hers?", "and after that?", "next
+        # one?", "what about my son's?" right after are refused too; "ok, what about mine" is answered
         reply.say(response="utter_only_own_plan")
         ctx.topic, ctx.refused_turn = intent, ctx.turn
         return
@@ -339,6 +340,7 @@ def _dialogue(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply)
         if identity.reference is not None and {verification.normalise_reference(r) for r in named} - {
                 identity.reference}:
             reply.say(response="utter_only_own_plan")  # "what about MRN-1002?", "1002": someone else's reference
+            ctx.refused_turn = ctx.turn
         elif identity.reference is not None:
             reply.say(response="utter_already_signed_in")
         else:

@@ -359,6 +359,12 @@ def test_after_a_refusal_her_follow_ups_are_refused_too(live_stack, patient):
     for text in ("what about MRN-8102?", "8102"):
         reply = say(live_stack, text, patient_token=token)
         assert "only" in reply.lower() and "already signed in" not in reply, (text, reply)
+    # pass 6: after the refusal of a reference on its own, and follow-ups about someone else, "next one?"
+    other, other_key = uuid.uuid4().hex, uuid.uuid4().hex
+    say(live_stack, "what about MRN-8102?", sender=other, client_key=other_key, patient_token=token)
+    for text in ("when is her next injection?", "what about my son's next jab?", "next one?"):
+        reply = say(live_stack, text, sender=other, client_key=other_key, patient_token=token)
+        assert "Priya" not in reply and "Robin" not in reply, (text, reply)
     assert "Priya" in say(live_stack, "when is my next injection?", sender=sender, client_key=key, patient_token=token)
 
 

@@ -65,6 +65,7 @@ def test_after_look_alikes_are_written_plainly_both_readers_see_the_reference():
     "when is M R N 1002 next injection?", "for M.R.N. 1002?", "MRN~1002", "(MRN)1002", "MRN(1002)", "MRN|1002",
     "1MRN-1002 next shot?", "MRN-1002x and her bloods", "MRN\u200b-1002?", "MRN-1\u200d002?", "MRN-1\u0301002?",
     "\u1d0d\u0280\u0274-1002", "\U0001d40c\U0001d411\U0001d40d-1002", "MRN-\u0661\u0660\u0660\u0662",
+    "M\u0301RN-1002", "MRN\u0303-1002", "MRN\u200e-1002",  # pass 6: accents that would compose, more invisibles
 ])
 def test_red_team_pass_5_spellings_of_another_reference_are_read(text):
     """Red-team pass 5: spaced or dotted prefixes, other separators, letters stuck on, zero-width characters, stray
