@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -78,6 +79,7 @@ _NAMED = re.compile(
 )
 
 
+@functools.cache
 def _spelled(prefix: str) -> re.Pattern[str]:
     """A known prefix however it is spaced, dotted or bracketed ("M R N 1002", "M.R.N. 1002", "(MRN)1002",
     "MRN~1002", "1MRN-1002x"): read widely, because it only ever refuses."""
@@ -123,7 +125,8 @@ _LOOKALIKES = str.maketrans(
     "АВЕЗІЈКМНОРСТУХаеіјорсухѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ",
     "ABE3IJKMHOPCTYXaeijopcyxsdqwABEZHIKMNOPTYXaikvoptuxABCDEFGHIJKLMNOPRSTUVWYZ",
 )
-# characters that show nothing, and marks left on a letter or digit after composing ("MRN-1\u0301002")
+# characters that show nothing, and combining marks on a Latin letter or digit, stripped before they could compose
+# into another letter ("M\u0301RN-1002" would become "ḾRN-1002"; "MRN-1\u0301002")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\u180e\ufeff\U000e0000-\U000e007f]")
 _OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # decimal digits of other scripts (Arabic-Indic, Devanagari, ...)
 _STRAY_MARKS = re.compile(r"(?<=[A-Za-z0-9])[\u0300-\u036f]+")

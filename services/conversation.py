@@ -206,17 +206,27 @@ def _part(turn: Turn, question: Question, questions: list[Question]) -> Turn:
     return with_text(turn, question.text) if len(questions) > 1 and question.text else turn
 
 
+def _names_someone_else(turn: Turn, identity: Identity) -> bool:
+    """The message names a reference that is not the signed-in patient's."""
+    named = {r for r in map(verification.normalise_reference, turn.entities.get("patient_reference", ())) if r}
+    return bool(named - {identity.reference})
+
+
+def _refuse(ctx: Context, reply: Reply) -> None:
+    """Only their own plan, and nothing else; remembered, so that "and hers?" right after is refused too."""
+    reply.say(response="utter_only_own_plan")
+    ctx.refused_turn = ctx.turn
+
+
 def _answer_plan(question: Question, identity: Identity, turn: Turn, store, ctx: Context, reply: Reply) -> None:
     intent = question.intent
-    asked_about = {r for r in map(verification.normalise_reference, turn.entities.get("patient_reference", ())) if r}
     after_refusal = ctx.refused_turn >= 0 and ctx.turn - ctx.refused_turn <= REFUSAL_TURNS
-    if asked_about - {identity.reference} or (after_refusal and (_THIRD_PERSON.search(turn.text or "") or (
+    if _names_someone_else(turn, identity) or (after_refusal and (_THIRD_PERSON.search(turn.text or "") or (
             not _FIRST_PERSON.search(turn.text or "")))):
         # and nothing else: their own dates could be read as the other's; "and hers?", "and after that?", "next
         # one?", "what about my son's?" right after are refused too; "ok, what about mine" is answered
-        reply.say(response="utter_only_own_plan")
-        ctx.topic, ctx.refused_turn = intent, ctx.turn
-        return
+        ctx.topic = intent
+        return _refuse(ctx, reply)
     if intent in ("report_injection_given", "ask_calendar"):
         return care_team.plan_request(intent, question, identity, turn, store, ctx, reply)
     record = store.current_plan(identity.reference)
@@ -336,11 +346,8 @@ def _dialogue(turn: Turn, store, verifier: Verifier, ctx: Context, reply: Reply)
         care_team.request_human(turn, store, verifier, ctx, reply)
     elif intent == "provide_identity":
         identity = verification.identify(verifier, turn)
-        named = {r for r in turn.entities.get("patient_reference", ()) if verification.normalise_reference(r)}
-        if identity.reference is not None and {verification.normalise_reference(r) for r in named} - {
-                identity.reference}:
-            reply.say(response="utter_only_own_plan")  # "what about MRN-1002?", "1002": someone else's reference
-            ctx.refused_turn = ctx.turn
+        if identity.reference is not None and _names_someone_else(turn, identity):
+            _refuse(ctx, reply)  # "what about MRN-1002?", "1002": someone else's reference
         elif identity.reference is not None:
             reply.say(response="utter_already_signed_in")
         else:
